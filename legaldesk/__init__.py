@@ -1,0 +1,106 @@
+"""legaldesk: the legal desk of a federation of social-inclusion enterprises."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from flask import Flask
+
+from legaldesk import config as default_config
+
+
+def create_app(test_config: dict | None = None) -> Flask:
+    """Build the Flask app: defaults < instance/config.py < LEGALDESK_* env < test_config."""
+    app = Flask(__name__, instance_relative_config=True)
+    app.config.from_object(default_config)
+    app.config.from_pyfile("config.py", silent=True)
+    app.config.from_prefixed_env(prefix="LEGALDESK")
+    if test_config:
+        app.config.update(test_config)
+    _finish_config(app)
+    _check_production(app)
+    _init_extensions(app)
+    _register_blueprints(app)
+    _register_cli(app)
+    return app
+
+
+def _finish_config(app: Flask) -> None:
+    """Fill settings derived from the instance folder."""
+    Path(app.instance_path).mkdir(parents=True, exist_ok=True)
+    if not app.config.get("SQLALCHEMY_DATABASE_URI"):
+        db_path = os.path.join(app.instance_path, "legaldesk.sqlite")
+        app.config["SQLALCHEMY_DATABASE_URI"] = f"sqlite:///{db_path}"
+    if not app.config.get("ATTACHMENTS_DIR"):
+        app.config["ATTACHMENTS_DIR"] = os.path.join(app.instance_path, "attachments")
+
+
+def _check_production(app: Flask) -> None:
+    """Refuse to serve production with the development secret key."""
+    if app.config["DEPLOYMENT"] == "production" and (
+        app.config["SECRET_KEY"] == default_config.DEV_SECRET_KEY
+    ):
+        raise RuntimeError("LEGALDESK_SECRET_KEY must be set in production")
+
+
+def _init_extensions(app: Flask) -> None:
+    """Bind extensions, SQLite pragmas, login loading and locale selection."""
+    import legaldesk.all_models  # noqa: F401  (every model registered before use)
+    from legaldesk.database import configure_engine
+    from legaldesk.extensions import babel, csrf, db, login_manager, migrate
+    from legaldesk.i18n import select_locale
+
+    db.init_app(app)
+    with app.app_context():
+        configure_engine(db.engine, app.config)
+    migrate.init_app(app, db, directory=str(Path(app.root_path).parent / "migrations"))
+    csrf.init_app(app)
+    babel.init_app(app, locale_selector=select_locale)
+    login_manager.init_app(app)
+    login_manager.login_view = "auth.login"
+    login_manager.login_message_category = "info"
+
+    from legaldesk.auth.services import load_user
+
+    login_manager.user_loader(load_user)
+    login_manager.localize_callback = _lazy_gettext
+
+
+def _lazy_gettext(text: str) -> str:
+    from flask_babel import gettext
+
+    return gettext(text)
+
+
+def _register_blueprints(app: Flask) -> None:
+    """Import and register each domain's blueprint (inside the factory, never at import time)."""
+    from legaldesk import errors_web
+    from legaldesk.admin.views import bp as admin_bp
+    from legaldesk.auth.views import bp as auth_bp
+    from legaldesk.tickets.views import bp as tickets_bp
+
+    app.register_blueprint(auth_bp)
+    app.register_blueprint(tickets_bp)
+    app.register_blueprint(admin_bp)
+    errors_web.register(app)
+    _register_template_helpers(app)
+
+
+def _register_template_helpers(app: Flask) -> None:
+    """Labels and the local-time filter for templates."""
+    from flask_babel import get_locale
+
+    from legaldesk.labels import template_globals
+    from legaldesk.timefmt import localtime
+
+    app.jinja_env.globals.update(template_globals())
+    app.jinja_env.globals["current_locale"] = lambda: str(get_locale() or "fr")
+    app.jinja_env.filters["localtime"] = localtime
+
+
+def _register_cli(app: Flask) -> None:
+    """Attach the legaldesk CLI groups to the Flask CLI."""
+    from legaldesk.cli import register_commands
+
+    register_commands(app)

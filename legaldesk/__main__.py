@@ -1,0 +1,5 @@
+"""`python -m legaldesk` runs the legaldesk CLI."""
+
+from legaldesk.cli import main
+
+main()

@@ -1,0 +1,1 @@
+"""Administration: users, organisations, delegations and topics."""

@@ -1,0 +1,1 @@
+"""Users, roles, organisations and regional delegations."""

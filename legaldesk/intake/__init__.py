@@ -1,0 +1,1 @@
+"""Inbound channels: web form helpers, e-mail and WhatsApp."""

@@ -1,0 +1,1 @@
+"""Knowledge base: notes, revisions and French-aware search."""

@@ -1,0 +1,31 @@
+"""French-first display labels for enum values, exposed to templates."""
+
+from flask_babel import lazy_gettext as _l
+
+STATUS = {
+    "new": _l("Nouvelle"), "assigned": _l("Attribuée"), "in_progress": _l("En cours"),
+    "waiting_on_requester": _l("En attente du demandeur"), "answered": _l("Répondue"),
+    "closed": _l("Close"), "reopened": _l("Rouverte"),
+}
+LEVEL = {"first_level": _l("Premier niveau"), "expert": _l("Expert")}
+PRIORITY = {"normal": _l("Normale"), "urgent": _l("Urgente")}
+CHANNEL = {"web": _l("Portail"), "email": _l("E-mail"), "phone": _l("Téléphone"),
+           "whatsapp": _l("WhatsApp"), "webinar": _l("Webinaire"), "import": _l("Import")}
+QUEUE = {"delegation": _l("File de la délégation"), "national": _l("File nationale")}
+ROLE = {"adherent": _l("Adhérent"), "delegate": _l("Délégué(e)"), "jurist": _l("Juriste"),
+        "manager": _l("Responsable du pôle"), "admin": _l("Administrateur")}
+SPECIALTY = {"droit_social": _l("Droit social"), "droit_des_affaires": _l("Droit des affaires")}
+EVENT = {
+    "created": _l("Création"), "status": _l("Statut"), "assignee": _l("Attribution"),
+    "level": _l("Niveau"), "queue": _l("File"), "priority": _l("Priorité"), "topic": _l("Thème"),
+    "confidential": _l("Confidentialité"), "escalated": _l("Escalade vers les juristes"),
+    "deescalated": _l("Renvoi à la délégation"), "callback_requested": _l("Demande de rappel"),
+    "attachment_added": _l("Pièce jointe"), "message_inbound": _l("Message du demandeur"),
+    "message_outbound": _l("Réponse"), "message_internal": _l("Note interne"),
+}
+
+
+def template_globals() -> dict:
+    """Label tables for Jinja."""
+    return {"STATUS": STATUS, "LEVEL": LEVEL, "PRIORITY": PRIORITY, "CHANNEL": CHANNEL,
+            "QUEUE": QUEUE, "ROLE": ROLE, "SPECIALTY": SPECIALTY, "EVENT": EVENT}

@@ -1,0 +1,1 @@
+"""Outbound notifications: the outbox and its senders."""

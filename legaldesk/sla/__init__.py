@@ -1,0 +1,1 @@
+"""Service levels: business-time calendar, policies, clocks and reports."""

@@ -1,0 +1,1 @@
+"""Tickets: questions, messages, attachments, history, routing and queues."""

@@ -1,0 +1,174 @@
+"""Log-in, lockout, CSRF, roles and user administration."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+
+from legaldesk.auth import services
+from legaldesk.auth.models import User
+from legaldesk.errors import Forbidden, InvalidInput, RateLimited
+from legaldesk.extensions import db
+from tests.conftest import NOW, login
+
+
+def test_passwords_are_hashed_and_checked(make):
+    user = make.user("jurist", specialty="droit_social")
+    assert make.password not in user.password_hash
+    assert services.authenticate(user.email, make.password, now=NOW) == user
+    with pytest.raises(InvalidInput):
+        services.authenticate(user.email, "wrong-password", now=NOW)
+
+
+def test_lockout_after_repeated_failures(make, app):
+    user = make.user("manager")
+    for _ in range(app.config["LOGIN_MAX_FAILURES"]):
+        with pytest.raises(InvalidInput):
+            services.authenticate(user.email, "nope-nope-nope", now=NOW)
+    with pytest.raises(RateLimited):
+        services.authenticate(user.email, make.password, now=NOW + timedelta(minutes=1))
+    later = NOW + timedelta(minutes=app.config["LOGIN_LOCKOUT_MINUTES"] + 1)
+    assert services.authenticate(user.email, make.password, now=later) == user
+
+
+def test_login_page_and_wrong_password(client, make):
+    user = make.user("manager")
+    assert "Connexion" in client.get("/login").get_data(as_text=True)
+    response = client.post("/login", data={"email": user.email, "password": "bad-password!"})
+    assert response.status_code == 400
+    assert "Identifiants incorrects" in response.get_data(as_text=True)
+    login(client, user)
+    assert client.get("/").status_code == 302
+
+
+def test_login_required_redirects(client):
+    response = client.get("/tickets")
+    assert response.status_code == 302 and "/login" in response.headers["Location"]
+
+
+def test_open_redirect_is_refused(client, make):
+    user = make.user("manager")
+    response = client.post("/login?next=https://evil.example/", data={
+        "email": user.email, "password": make.password})
+    assert response.headers["Location"] == "/"
+
+
+def test_csrf_is_enforced(app, make):
+    user = make.user("manager")
+    app.config["WTF_CSRF_ENABLED"] = True
+    try:
+        client = app.test_client()
+        response = client.post("/login", data={"email": user.email, "password": make.password})
+        assert response.status_code == 400
+        assert "formulaire a expiré" in response.get_data(as_text=True)
+        assert client.get("/tickets").status_code == 302  # still anonymous
+        assert 'name="csrf_token"' in client.get("/login").get_data(as_text=True)
+    finally:
+        app.config["WTF_CSRF_ENABLED"] = False
+
+
+def test_session_cookie_flags(tmp_path):
+    from legaldesk import create_app
+    app = create_app({"SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path / 'c.sqlite'}"})
+    assert app.config["SESSION_COOKIE_SECURE"] is True
+    assert app.config["SESSION_COOKIE_HTTPONLY"] is True
+    assert app.config["SESSION_COOKIE_SAMESITE"] == "Lax"
+
+
+def test_role_attachments_are_required(make):
+    with pytest.raises(InvalidInput):
+        services.create_user(None, email="a@example.org", name="A", password="x" * 12,
+                             role="adherent")
+    with pytest.raises(InvalidInput):
+        services.create_user(None, email="j@example.org", name="J", password="x" * 12,
+                             role="jurist")
+    with pytest.raises(InvalidInput):
+        services.create_user(None, email="bad address", name="J", password="x" * 12,
+                             role="manager")
+
+
+def test_only_admin_manages_users(make):
+    manager = make.user("manager")
+    admin = make.user("admin")
+    with pytest.raises(Forbidden):
+        services.create_user(manager, email="x@example.org", name="X", password="x" * 12,
+                             role="manager")
+    created = services.create_user(admin, email="x@example.org", name="X", password="x" * 12,
+                                   role="manager")
+    assert created.id
+
+
+def test_region_lookup_ignores_accents_case_and_apostrophes(app):
+    assert services.find_region("ile de france").code == "IDF"
+    assert services.find_region("Île-de-France").code == "IDF"
+    assert services.find_region("Provence-Alpes-Côte d'Azur").code == "PAC"
+    assert services.find_region("GUYANE FRANÇAISE").code == "GUY"
+    assert services.find_region("Centre val-de- Loire").code == "CVL"
+    assert services.find_region("Martinique") is None
+
+
+def test_seed_is_idempotent_with_overseas_calendars(app):
+    from legaldesk.auth.models import Region
+    from legaldesk.seed import seed_reference_data
+    before = db.session.query(Region).count()
+    seed_reference_data()
+    assert db.session.query(Region).count() == before == 15
+    oi = services.get_region("OI")
+    assert oi.timezone == "Indian/Reunion" and oi.holidays_subdiv == "974"
+    assert [t["timezone"] for t in oi.territories] == ["Indian/Reunion", "Indian/Mayotte"]
+    assert services.get_region("GUA").holidays_subdiv == "971"
+
+
+def test_organisation_territory_sets_time_zone(make):
+    mayotte = make.organisation("ACI Lagon", kind="ACI", region="OI", territory="Mayotte")
+    reunion = make.organisation("AI Piton", kind="AI", region="OI", territory="Réunion")
+    martinique = make.organisation("EI Madinina", kind="EI", region=None, territory="Martinique")
+    assert mayotte.timezone == "Indian/Mayotte" and mayotte.holidays_subdiv == "976"
+    assert reunion.timezone == "Indian/Reunion"
+    assert martinique.timezone == "America/Martinique" and martinique.region is None
+
+
+def test_admin_pages_require_admin(client, make):
+    login(client, make.user("manager"))
+    assert client.get("/admin/").status_code == 403
+
+
+def test_admin_creates_user_through_ui(client, make):
+    org = make.organisation()
+    login(client, make.user("admin"))
+    response = client.post("/admin/users/new", data={
+        "email": "nouveau@tilleuls.org", "name": "Nouvel Adhérent", "role": "adherent",
+        "organisation": str(org.id), "region": "", "specialty": "", "locale": "fr",
+        "password": "un-mot-de-passe-long", "active": "y"})
+    assert response.status_code == 302
+    user = db.session.query(User).filter_by(email="nouveau@tilleuls.org").one()
+    assert user.organisation_id == org.id
+
+
+def test_admin_edits_topic_keywords(client, make):
+    from legaldesk.tickets.models import Topic
+    login(client, make.user("admin"))
+    response = client.post("/admin/topics/new", data={
+        "code": "essai", "label_fr": "Essai", "label_en": "Trial", "default_level": "expert",
+        "specialty": "droit_social", "keywords": "période d'essai = 3\nrupture de l'essai",
+        "active": "y"})
+    assert response.status_code == 302
+    topic = db.session.query(Topic).filter_by(code="essai").one()
+    assert topic.keywords == {"période d'essai": 3.0, "rupture de l'essai": 1.0}
+
+
+def test_cli_creates_users_and_orgs(app):
+    runner = app.test_cli_runner()
+    result = runner.invoke(args=["orgs", "create", "--name", "AI Cli", "--kind", "AI",
+                                 "--region", "Bretagne"])
+    assert result.exit_code == 0, result.output
+    result = runner.invoke(args=["users", "create", "--email", "cli@example.org", "--name", "C",
+                                 "--role", "adherent", "--organisation", "AI Cli",
+                                 "--password", "a-long-password"])
+    assert result.exit_code == 0, result.output
+    result = runner.invoke(args=["users", "create", "--email", "cli2@example.org", "--name", "C",
+                                 "--role", "adherent", "--password", "a-long-password"])
+    assert result.exit_code != 0 and "structure" in result.output
+    listing = runner.invoke(args=["users", "list"])
+    assert "cli@example.org" in listing.output
