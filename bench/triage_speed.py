@@ -1,0 +1,91 @@
+"""Time the triage engine on the example questions against a naive keyword scan baseline."""
+
+from __future__ import annotations
+
+import argparse
+import statistics
+import sys
+import time
+from datetime import datetime
+from pathlib import Path
+
+REPO_ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(REPO_ROOT))
+
+from bench.triage_eval import DEFAULT_FILE, load_examples  # noqa: E402
+from legaldesk.tickets import triage as engine  # noqa: E402
+from legaldesk.tickets.vocabulary import DEFAULT_TOPICS, URGENT_CASES  # noqa: E402
+
+NOW = datetime(2024, 3, 12, 10)
+
+
+def naive_scan(text: str, phrases: list[str]) -> list[str]:
+    """Baseline: lower-case substring test of every vocabulary phrase."""
+    lowered = text.lower()
+    return [phrase for phrase in phrases if phrase.lower() in lowered]
+
+
+def vocabulary_phrases() -> list[str]:
+    """Every topic keyword and urgent trigger, as written in vocabulary.py."""
+    phrases = [phrase for topic in DEFAULT_TOPICS for phrase in topic["keywords"]]
+    phrases += [phrase for case in URGENT_CASES.values() for phrase in case["triggers"]]
+    return phrases
+
+
+def time_calls(function, texts: list[str], calls: int) -> list[float]:
+    """Per-call durations in milliseconds, cycling over the texts."""
+    durations = []
+    for index in range(calls):
+        text = texts[index % len(texts)]
+        start = time.perf_counter()
+        function(text)
+        durations.append((time.perf_counter() - start) * 1000)
+    return durations
+
+
+def cold_call_ms(text: str) -> float:
+    """First call with every cache emptied: compiling the vocabularies included."""
+    engine._compile_topics.cache_clear()
+    engine._fixed_index.cache_clear()
+    engine._phrase_keys.cache_clear()
+    engine._stem.cache_clear()
+    engine._word_parts.cache_clear()
+    engine.default_topic_rules.cache_clear()
+    start = time.perf_counter()
+    engine.triage("", text, now=NOW)
+    return (time.perf_counter() - start) * 1000
+
+
+def summary(label: str, durations: list[float]) -> str:
+    """Mean, median, p95 and max of a list of milliseconds."""
+    ordered = sorted(durations)
+    p95 = ordered[int(0.95 * (len(ordered) - 1))]
+    return (f"{label:<34} mean {statistics.fmean(durations):6.3f}  median "
+            f"{statistics.median(ordered):6.3f}  p95 {p95:6.3f}  max {ordered[-1]:6.3f} ms")
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Command line: --file questions.yaml, --calls N."""
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--file", type=Path, default=DEFAULT_FILE)
+    parser.add_argument("--calls", type=int, default=10_000)
+    args = parser.parse_args(argv)
+    texts = [example["text"] for example in load_examples(args.file)]
+    phrases = vocabulary_phrases()
+    print(f"{len(texts)} texts, mean {statistics.fmean(map(len, texts)):.0f} characters, "
+          f"{len(phrases)} vocabulary phrases, {args.calls} calls each")
+    print(f"cold first call (compiles everything) {cold_call_ms(texts[0]):8.3f} ms")
+    rules_as_data = [dict(topic) for topic in DEFAULT_TOPICS]
+    runs = {
+        "naive substring scan (baseline)": lambda text: naive_scan(text, phrases),
+        "triage, default rules": lambda text: engine.triage("", text, now=NOW),
+        "triage, rules converted each call": lambda text: engine.triage(
+            "", text, engine.topic_rules_from_dicts(rules_as_data), now=NOW),
+    }
+    for label, function in runs.items():
+        print(summary(label, time_calls(function, texts, args.calls)))
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,1048 @@
+"""Triage engine: topic, level and urgency of a legal question (pure, explainable, fast)."""
+
+# The text is folded (case, accents, elisions, punctuation), cut into light-stemmed tokens and
+# matched against phrase lists compiled once: topic keywords (plain data, usually from the
+# `topics` table, cached per rules tuple), urgency triggers, false friends, negations, level
+# signals and near dates. Every decision carries French reasons. Nothing here touches the
+# database, and the clock only when `now` is omitted.
+
+from __future__ import annotations
+
+import bisect
+import functools
+import re
+import unicodedata
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from dataclasses import asdict, dataclass, field
+from datetime import date, datetime, timedelta
+
+from legaldesk.tickets import vocabulary as vocab
+
+FIRST_LEVEL = "first_level"
+EXPERT = "expert"
+LEVELS = (FIRST_LEVEL, EXPERT)
+FALLBACK_TOPIC = "autre"
+DEADLINE_CASE = "echeance_proche"
+
+MIN_TOPIC_SCORE = 1.5  # below this, nothing really matched: autre
+MIN_TOPIC_CONFIDENCE = 0.2  # below this, the winner is a coin toss: autre
+SUBJECT_BOOST = 1.5  # a keyword in the subject says more than one in the body
+REPEAT_BONUS = 0.25  # each repetition adds a quarter of the weight (at most two)
+SELF_DESCRIPTION_FACTOR = 0.5  # "nous sommes une ETT-ESS" describes the sender, not the topic
+SIMILAR_WEIGHT = 1.5  # similar answered tickets / notes: a small second signal
+SIMILAR_CAP = 2.0
+URGENT_TOPIC_BONUS = 3.0  # an urgent case pulls the topic towards its own
+URGENT_THRESHOLD = 1.0
+STRONG_TRIGGER = 2.0  # triggers this strong ignore context vetoes
+EXPERT_UPGRADE = 1.5  # expert signals needed to lift a first-level topic
+FIRST_LEVEL_DOWNGRADE = 2.5  # first-level signals needed to lower an expert topic
+NEGATION_WINDOW = 6  # tokens looked at before a trigger for "pas", "aucun"...
+HYPOTHESIS_WINDOW = 4
+DEADLINE_PROXIMITY = 15  # content tokens between a deadline word and its near date
+MAX_TOPIC_REASONS = 6
+
+
+# --- public data types ----------------------------------------------------------------------
+
+
+class _FrozenKeywords(Mapping[str, float]):
+    """An immutable, hashable phrase → weight mapping (lets a tuple of rules key a cache)."""
+
+    __slots__ = ("_data", "_hash")
+
+    def __init__(self, items: Mapping[str, float]) -> None:
+        self._data = {str(phrase): float(weight) for phrase, weight in items.items()}
+        self._hash = hash(frozenset(self._data.items()))
+
+    def __getitem__(self, key: str) -> float:
+        return self._data[key]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._data)
+
+    def __len__(self) -> int:
+        return len(self._data)
+
+    def __hash__(self) -> int:
+        return self._hash
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, Mapping) and self._data == dict(other.items())
+
+    def __repr__(self) -> str:
+        return f"{type(self).__name__}({self._data!r})"
+
+
+@dataclass(frozen=True)
+class TopicRule:
+    """One topic as the engine sees it: code, label, default level, specialty and keywords."""
+
+    code: str
+    label: str
+    default_level: str
+    specialty: str | None
+    keywords: Mapping[str, float]
+
+    def __post_init__(self) -> None:
+        if not isinstance(self.keywords, _FrozenKeywords):
+            object.__setattr__(self, "keywords", _FrozenKeywords(self.keywords))
+
+
+@dataclass
+class TriageDecision:
+    """What triage suggests for a question, with the reasons a jurist can check."""
+
+    topic: str  # a topic code of the rules, or "autre"
+    topic_confidence: float  # 0..1: margin over the runner-up times strength of the evidence
+    level: str  # first_level | expert
+    urgent: bool
+    urgent_case: str | None  # one of the five report cases, "echeance_proche" or None
+    specialty: str | None  # droit_social | droit_des_affaires | None
+    check_urgency: bool  # a human should look at the urgency (cues, sensitive words...)
+    reasons: list[str]  # in French, for the jurist
+    # words found, by kind: "topic:<code>", "urgent:<case>", "expert", "first_level",
+    # "deadline", "near_date", "generic", "review", "negated", "false_friend", "hypothesis", "veto"
+    matched: dict[str, list[str]]
+
+    def to_dict(self) -> dict:
+        """Plain JSON-serialisable dict (stored on the ticket, shown in the UI)."""
+        return asdict(self)
+
+
+def topic_rules_from_dicts(items: Iterable[Mapping]) -> tuple[TopicRule, ...]:
+    """Build rules from DEFAULT_TOPICS-like dicts or Topic rows as dicts (inactive ones skipped)."""
+    rules = []
+    for item in items:
+        if not item.get("active", True):
+            continue
+        code = str(item.get("code") or "").strip()
+        level = str(item.get("default_level") or EXPERT)
+        if not code:
+            raise ValueError("topic rule without code")
+        if level not in LEVELS:
+            raise ValueError(f"topic {code}: unknown default_level {level!r}")
+        keywords = item.get("keywords") or {}
+        if not isinstance(keywords, Mapping):
+            raise ValueError(f"topic {code}: keywords must map phrases to weights")
+        label = item.get("label_fr") or item.get("label") or code
+        rules.append(TopicRule(code, str(label), level, item.get("specialty") or None, keywords))
+    return tuple(rules)
+
+
+@functools.cache
+def default_topic_rules() -> tuple[TopicRule, ...]:
+    """The seed topics of vocabulary.DEFAULT_TOPICS as rules."""
+    return topic_rules_from_dicts(vocab.DEFAULT_TOPICS)
+
+
+# --- text folding and tokens ----------------------------------------------------------------
+
+
+def _build_fold_table() -> dict[int, str]:
+    table: dict[int, str] = {}
+    for codepoint in range(0x80, 0x2100):
+        char = chr(codepoint)
+        decomposed = unicodedata.normalize("NFKD", char)
+        base = "".join(c for c in decomposed if not unicodedata.combining(c))
+        if base != char and base.isascii():
+            table[codepoint] = base
+    table.update({ord("œ"): "oe", ord("Œ"): "OE", ord("æ"): "ae", ord("Æ"): "AE", ord("ß"): "ss"})
+    table.update({ord(c): "'" for c in "\u2019\u2018\u02bc\u2032\u00b4`"})
+    table.update({ord(c): '"' for c in "«»“”„"})
+    table.update({0xA0: " ", 0x202F: " ", 0x2009: " ", ord("…"): "."})
+    return table
+
+
+_FOLD_TABLE = _build_fold_table()
+# A word, a sentence end (not the dot of "M." or "A.G."), or a blank line.
+_TOKEN_RE = re.compile(r"[A-Za-z0-9]+|(?<!\b[A-Z])[.!?;]+(?=[\s\"')\]]|$)|\n[ \t]*\n")
+_UPPER_RE = re.compile(r"[A-Z]")
+_LOWER_RE = re.compile(r"[a-z]")
+_WORDLIKE_ACRONYMS = frozenset({"CA", "AI", "DE", "IS", "SAS", "AG", "MAD", "PEC", "EPI", "CLE"})
+_PROTECTED_STEMS = frozenset({"pass"})  # "passé", "passer" must not become the Pass IAE
+
+
+@dataclass(slots=True)
+class _Token:
+    raw: str
+    lower: str
+    key: str  # matching key ("" for stopwords and elided particles)
+    source: int  # 0 subject, 1 body
+    start: int
+    end: int
+    sentence: int
+    elided: bool = False  # the l' of "l'accident"
+
+
+@dataclass
+class _Text:
+    tokens: list[_Token]
+    keys: list[str]  # content tokens only, below
+    sentences: list[int]
+    full_index: list[int]
+    subject_content: int  # content tokens [0, subject_content) come from the subject
+    display: tuple[str, str]  # original text, or its folded form if folding changed offsets
+    folded: tuple[str, str]
+
+
+# "dès" (as soon as) must not fold into the article "des", a stopword: it keeps a key of its own.
+_DES_WITH_ACCENT_RE = re.compile(r"\b([Dd])[èÈ]([sS])\b")
+
+
+def _fold(text: str, keep_des: bool = True) -> str:
+    """Accents and typographic signs to ASCII, offsets unchanged for ordinary French text."""
+    text = unicodedata.normalize("NFC", text)
+    if keep_des:
+        text = _DES_WITH_ACCENT_RE.sub(_des_marker, text)
+    return text.translate(_FOLD_TABLE)
+
+
+def _des_marker(found: re.Match) -> str:
+    return found.group(1) + ("EZ" if found.group(2).isupper() else "ez")
+
+
+@functools.lru_cache(maxsize=65536)
+def _stem(word: str) -> str:
+    """Light French stemmer: plural, feminine, past participle and -er infinitive endings."""
+    if len(word) <= 3 or not word.isalpha():
+        return word
+    stem = word
+    if stem.endswith("eaux"):
+        stem = stem[:-1]
+    elif stem.endswith("aux") and len(stem) > 5:
+        stem = stem[:-2] + "l"
+    elif stem[-1] in "sx" and not stem.endswith("ss"):
+        stem = stem[:-1]
+    if stem.endswith("ive"):
+        stem = stem[:-3] + "if"
+    elif stem.endswith("ee") and len(stem) > 4:
+        stem = stem[:-2]
+    elif stem.endswith("e") and len(stem) > 3:
+        stem = stem[:-1]
+    if stem.endswith("er") and len(stem) > 4:
+        stem = stem[:-2]
+    if stem in _PROTECTED_STEMS and stem != word:
+        return word
+    return stem
+
+
+def _fix_spelling(lower: str) -> list[str]:
+    if lower in vocab.MISSPELLINGS:
+        return vocab.MISSPELLINGS[lower].split()
+    for wrong, right in vocab.MISSPELT_PREFIXES.items():
+        if lower.startswith(wrong):
+            return [right + lower[len(wrong):]]
+    return [lower]
+
+
+@functools.lru_cache(maxsize=65536)
+def _word_parts(piece: str, honour_caps: bool) -> tuple[tuple[str, str, str], ...]:
+    """(raw, lower, key) of each token a word gives (a glued misspelling gives several)."""
+    lower = piece.lower()
+    parts = _fix_spelling(lower)
+    result = []
+    for part in parts:
+        raw = piece if len(parts) == 1 and part == lower else part
+        result.append((raw, part, _token_key(raw, part, honour_caps)))
+    return tuple(result)
+
+
+def _token_key(raw: str, lower: str, honour_caps: bool) -> str:
+    acronym = raw if raw in vocab.CASE_SENSITIVE_ACRONYMS else None
+    if acronym is None and raw.endswith("s") and raw[:-1] in vocab.CASE_SENSITIVE_ACRONYMS:
+        acronym = raw[:-1]
+    if acronym and (honour_caps or acronym not in _WORDLIKE_ACRONYMS):
+        return "§" + acronym.lower()
+    if lower in vocab.STOPWORDS:
+        return ""
+    return _stem(lower)
+
+
+def _is_shouting(folded: str) -> bool:
+    upper = len(_UPPER_RE.findall(folded))
+    return upper >= 12 and upper > 1.5 * len(_LOWER_RE.findall(folded))
+
+
+def _tokenise(folded: str, source: int, sentence: int, honour_caps: bool) -> tuple[list, int]:
+    """Cut folded text into tokens; elided particles and stopwords get an empty key."""
+    tokens: list[_Token] = []
+    for match in _TOKEN_RE.finditer(folded):
+        piece = match.group()
+        if not piece[0].isalnum():
+            sentence += 1
+            continue
+        start, end = match.span()
+        lower = piece.lower() if len(piece) <= 6 else ""
+        if lower and _is_elision(folded, lower, end):
+            tokens.append(_Token(piece, "ne" if lower == "n" else lower, "", source, start, end,
+                                 sentence, elided=True))
+            continue
+        for raw, part, key in _word_parts(piece, honour_caps):
+            tokens.append(_Token(raw, part, key, source, start, end, sentence))
+    return _join_spelled_acronyms(tokens, folded, honour_caps), sentence
+
+
+def _is_elision(folded: str, lower: str, end: int) -> bool:
+    followed_by_word = folded[end:end + 1] == "'" and folded[end + 1:end + 2].isalpha()
+    return followed_by_word and lower in vocab.ELISIONS
+
+
+def _join_spelled_acronyms(tokens: list[_Token], folded: str, honour_caps: bool) -> list[_Token]:
+    """Glue "c.d.d.i" or "C D D I" back into one token when it spells a known acronym."""
+    letters = [token for token in tokens if len(token.raw) == 1]
+    if len(letters) < 3:
+        return tokens
+    joined: list[_Token] = []
+    index = 0
+    while index < len(tokens):
+        end = _spelled_run_end(tokens, index, folded)
+        word = "".join(token.lower for token in tokens[index:end])
+        if end - index >= 3 and word in vocab.SPELLED_ACRONYMS:
+            raw = "".join(token.raw for token in tokens[index:end])
+            first, last = tokens[index], tokens[end - 1]
+            joined.append(_Token(raw, word, _token_key(raw, word, honour_caps), first.source,
+                                 first.start, last.end, first.sentence))
+            index = end
+        else:
+            joined.append(tokens[index])
+            index += 1
+    return joined
+
+
+def _spelled_run_end(tokens: list[_Token], index: int, folded: str) -> int:
+    end = index
+    while end < len(tokens) and _is_letter(tokens[end]) and (
+            end == index or _only_dots_between(tokens, end, folded)):
+        end += 1
+    return end
+
+
+def _is_letter(token: _Token) -> bool:
+    return len(token.raw) == 1 and token.raw.isalpha() and not token.elided
+
+
+def _only_dots_between(tokens: list[_Token], index: int, folded: str) -> bool:
+    between = folded[tokens[index - 1].end:tokens[index].start]
+    return len(between) <= 2 and not between.strip(" .-")
+
+
+_SUBJECT_LINE_RE = re.compile(r"\A\s*(?:objet|sujet|subject)\s*:\s*(?P<subject>[^\n]+)\n?",
+                              re.IGNORECASE)
+
+
+def _split_subject(subject: str, text: str) -> tuple[str, str]:
+    """Without a subject, an e-mail pasted with its « Objet : » line gives one."""
+    if subject.strip():
+        return subject, text
+    found = _SUBJECT_LINE_RE.match(text)
+    if not found:
+        return subject, text
+    return found.group("subject"), text[found.end():]
+
+
+def _analyse(subject: str, body: str) -> _Text:
+    originals = (subject or "", body or "")
+    folded = tuple(_fold(part) for part in originals)
+    honour_caps = not _is_shouting(folded[0] + " " + folded[1])
+    subject_tokens, sentence = _tokenise(folded[0], 0, 0, honour_caps)
+    body_tokens, _ = _tokenise(folded[1], 1, sentence + 1, honour_caps)
+    tokens = subject_tokens + body_tokens
+    keys, sentences, full_index = [], [], []
+    subject_content = 0
+    for position, token in enumerate(tokens):
+        if token.key:
+            keys.append(token.key)
+            sentences.append(token.sentence)
+            full_index.append(position)
+            subject_content += token.source == 0
+    display = tuple(orig if len(orig) == len(fold) else fold
+                    for orig, fold in zip(originals, folded, strict=True))
+    return _Text(tokens, keys, sentences, full_index, subject_content, display, folded)
+
+
+def normalise(text: str) -> str:
+    """Fold case and accents, drop elisions (n' → ne), fix known misspellings; no stemming."""
+    tokens, _ = _tokenise(_fold(text or "", keep_des=False), 1, 0, honour_caps=False)
+    return " ".join(token.lower for token in tokens if not token.elided or token.lower == "ne")
+
+
+# --- phrases and matching -------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class _Phrase:
+    keys: tuple[str, ...]
+    text: str
+    kind: str
+    target: str
+    weight: float
+    max_gap: int
+
+
+@dataclass(frozen=True)
+class _Match:
+    phrase: _Phrase
+    first: int  # content-token indices
+    last: int
+
+
+@functools.lru_cache(maxsize=8192)
+def _phrase_keys(phrase: str) -> tuple[str, ...]:
+    tokens, _ = _tokenise(_fold(phrase), 1, 0, honour_caps=True)
+    return tuple(token.key for token in tokens if token.key)
+
+
+def _phrase(text: str, kind: str, target: str = "", weight: float = 1.0,
+            max_gap: int = 1) -> _Phrase | None:
+    keys = _phrase_keys(text)
+    return _Phrase(keys, text, kind, target, float(weight), max_gap) if keys else None
+
+
+class _PhraseIndex:
+    """Phrases indexed by their first key; matches allow a few inserted words."""
+
+    def __init__(self, phrases: Iterable[_Phrase | None]) -> None:
+        self._by_first: dict[str, list[_Phrase]] = {}
+        for phrase in phrases:
+            if phrase is not None:
+                self._by_first.setdefault(phrase.keys[0], []).append(phrase)
+
+    def find(self, text: _Text) -> list[_Match]:
+        matches = []
+        for position, key in enumerate(text.keys):
+            for phrase in self._by_first.get(key, ()):
+                last = _extend(phrase, text, position)
+                if last >= 0:
+                    matches.append(_Match(phrase, position, last))
+        return matches
+
+
+def _extend(phrase: _Phrase, text: _Text, first: int) -> int:
+    """Index of the phrase's last token when it matches from `first` in one sentence, else -1."""
+    current = first
+    sentence = text.sentences[first]
+    for key in phrase.keys[1:]:
+        limit = min(current + 2 + phrase.max_gap, len(text.keys))
+        for position in range(current + 1, limit):
+            if text.sentences[position] != sentence:
+                return -1
+            if text.keys[position] == key:
+                current = position
+                break
+        else:
+            return -1
+    return current
+
+
+def _overlaps(a: _Match, b: _Match) -> bool:
+    return a.first <= b.last and b.first <= a.last
+
+
+def _snippet(text: _Text, match: _Match) -> str:
+    return _span_text(text, text.full_index[match.first], text.full_index[match.last])
+
+
+def _span_text(text: _Text, first_index: int, last_index: int) -> str:
+    """Original text from token to token, with the elided particle just before ("s'est")."""
+    first, last = text.tokens[first_index], text.tokens[last_index]
+    previous = text.tokens[first_index - 1] if first_index else None
+    if previous and previous.elided and previous.source == first.source:
+        first = previous
+    return " ".join(text.display[last.source][first.start:last.end].split())
+
+
+# --- compiled vocabularies ------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class _CompiledTopics:
+    rules: dict[str, TopicRule]
+    index: _PhraseIndex
+
+
+@functools.lru_cache(maxsize=16)
+def _compile_topics(rules: tuple[TopicRule, ...]) -> _CompiledTopics:
+    return _CompiledTopics({rule.code: rule for rule in rules},
+                           _PhraseIndex(_distinct(_topic_phrases(rules))))
+
+
+def _topic_phrases(rules: tuple[TopicRule, ...]) -> Iterator[_Phrase | None]:
+    for rule in rules:
+        for text, weight in rule.keywords.items():
+            yield _phrase(text, "topic", rule.code, weight)
+
+
+def _distinct(phrases: Iterable[_Phrase | None]) -> list[_Phrase]:
+    """Spellings that fold to the same keys ("copie"/"copié") count once, at the highest weight."""
+    best: dict[tuple, _Phrase] = {}
+    for phrase in phrases:
+        if phrase is None:
+            continue
+        key = (phrase.kind, phrase.target, phrase.keys)
+        if key not in best or phrase.weight > best[key].weight:
+            best[key] = phrase
+    return list(best.values())
+
+
+def _urgent_phrases() -> Iterator[_Phrase | None]:
+    for case, spec in vocab.URGENT_CASES.items():
+        for text, weight in spec["triggers"].items():
+            yield _phrase(text, "urgent", case, weight)
+        for text in spec["vetoes"]:
+            yield _phrase(text, "veto", case, max_gap=2)
+        for text in spec["confirms"]:
+            yield _phrase(text, "confirm", case, max_gap=2)
+    for item in vocab.FALSE_FRIENDS:
+        yield _phrase(item["phrase"], "false_friend", item["blocks"], max_gap=2)
+
+
+def _signal_phrases() -> Iterator[_Phrase | None]:
+    yield from (_phrase(text, "deadline") for text in vocab.DEADLINE_WORDS)
+    yield from (_phrase(text, "near_date", max_gap=0) for text in vocab.NEAR_DATE_PHRASES)
+    yield from (_phrase(text, "generic", max_gap=0) for text in vocab.GENERIC_CUES)
+    yield from (_phrase(text, "review") for text in vocab.REVIEW_CUES)
+    yield from (_phrase(text, "hypothesis", max_gap=0) for text in vocab.HYPOTHESIS_MARKERS)
+    yield from (_phrase(text, "recency", max_gap=0) for text in vocab.RECENCY_MARKERS)
+    yield from (_phrase(text, "expert", weight=w)
+                for text, w in vocab.EXPERT_SIGNALS.items())
+    yield from (_phrase(text, "first_level", weight=w)
+                for text, w in vocab.FIRST_LEVEL_SIGNALS.items())
+
+
+@functools.cache
+def _fixed_index() -> _PhraseIndex:
+    """Urgency, level and deadline vocabularies (compiled once per process)."""
+    return _PhraseIndex(_distinct([*_urgent_phrases(), *_signal_phrases()]))
+
+
+# --- topic ---------------------------------------------------------------------------------
+
+
+@dataclass
+class _TopicResult:
+    code: str
+    confidence: float
+    scores: dict[str, float]
+    reasons: dict[str, list[tuple[float, str]]]
+    matched: dict[str, list[str]]
+    matches: list[_Match]
+
+
+def _drop_contained(matches: list[_Match]) -> list[_Match]:
+    """Longest match wins: a phrase found inside a longer matched phrase does not count."""
+    return [inner for inner in matches if not any(
+        len(outer.phrase.keys) > len(inner.phrase.keys)
+        and outer.first <= inner.first and inner.last <= outer.last
+        for outer in matches)]
+
+
+def _is_self_description(text: _Text, match: _Match) -> bool:
+    previous = [text.tokens[text.full_index[i]].lower for i in range(max(0, match.first - 3),
+                                                                      match.first)]
+    if not previous:
+        return False
+    return (previous[-1] in {"sommes", "etant", "suis"} or previous[-2:] == ["on", "est"]
+            or previous[-2:] == ["tant", "que"])
+
+
+def _keyword_scores(text: _Text, matches: list[_Match]) -> dict[tuple[str, str], list]:
+    """(topic, phrase) → [score, snippet]: weight, subject boost, repetitions, self-description."""
+    grouped: dict[tuple[str, str], list[_Match]] = {}
+    for match in matches:
+        grouped.setdefault((match.phrase.target, match.phrase.text), []).append(match)
+    scored = {}
+    for key, group in grouped.items():
+        weight = group[0].phrase.weight
+        if any(m.first < text.subject_content for m in group):
+            weight *= SUBJECT_BOOST
+        if all(_is_self_description(text, m) for m in group):
+            weight *= SELF_DESCRIPTION_FACTOR
+        weight += REPEAT_BONUS * group[0].phrase.weight * min(len(group) - 1, 2)
+        scored[key] = [weight, _snippet(text, group[0])]
+    return scored
+
+
+def _score_topics(text: _Text, compiled: _CompiledTopics, blocked: list[_Match],
+                  similar: Sequence[tuple[str, float]], urgent_case: str | None) -> _TopicResult:
+    matches = _topic_matches(text, compiled, blocked)
+    scores: dict[str, float] = {}
+    reasons: dict[str, list[tuple[float, str]]] = {}
+    matched: dict[str, list[str]] = {}
+    for (code, phrase), (score, snippet) in _keyword_scores(text, matches).items():
+        scores[code] = scores.get(code, 0.0) + score
+        reasons.setdefault(code, []).append((score, f"« {snippet} » ({score:+.1f})"))
+        matched.setdefault(f"topic:{code}", []).append(phrase)
+    _add_similar(scores, reasons, compiled, similar)
+    _add_urgent_bonus(scores, reasons, compiled, urgent_case)
+    code, confidence = _pick_topic(scores, compiled)
+    return _TopicResult(code, confidence, scores, reasons, matched, matches)
+
+
+def _topic_matches(text: _Text, compiled: _CompiledTopics, blocked: list[_Match]) -> list:
+    """Topic keyword matches, longest first, without those inside a false friend of their topic."""
+    return [m for m in _drop_contained(compiled.index.find(text))
+            if not any(_overlaps(m, b) and _case_topic(b.phrase.target) == m.phrase.target
+                       for b in blocked)]
+
+
+def _case_topic(case: str) -> str | None:
+    spec = vocab.URGENT_CASES.get(case)
+    return spec["topic"] if spec else None
+
+
+def _add_similar(scores: dict, reasons: dict, compiled: _CompiledTopics,
+                 similar: Sequence[tuple[str, float]]) -> None:
+    extra: dict[str, float] = {}
+    for code, similarity in similar:
+        if code in compiled.rules and code != FALLBACK_TOPIC:
+            extra[code] = extra.get(code, 0.0) + SIMILAR_WEIGHT * max(0.0, min(1.0, similarity))
+    for code, bonus in extra.items():
+        bonus = min(bonus, SIMILAR_CAP)
+        scores[code] = scores.get(code, 0.0) + bonus
+        reasons.setdefault(code, []).append((bonus, f"questions similaires ({bonus:+.1f})"))
+
+
+def _add_urgent_bonus(scores: dict, reasons: dict, compiled: _CompiledTopics,
+                      urgent_case: str | None) -> None:
+    code = _case_topic(urgent_case) if urgent_case else None
+    if code and code in compiled.rules:
+        scores[code] = scores.get(code, 0.0) + URGENT_TOPIC_BONUS
+        reasons.setdefault(code, []).append(
+            (URGENT_TOPIC_BONUS, f"cas urgent {urgent_case} ({URGENT_TOPIC_BONUS:+.1f})"))
+
+
+def _pick_topic(scores: dict[str, float], compiled: _CompiledTopics) -> tuple[str, float]:
+    order = {code: rank for rank, code in enumerate(compiled.rules)}
+    ranked = sorted((s, -order.get(c, 0), c) for c, s in scores.items() if c != FALLBACK_TOPIC)
+    if not ranked or ranked[-1][0] < MIN_TOPIC_SCORE:
+        return FALLBACK_TOPIC, 0.0
+    best = ranked[-1][0]
+    second = max(ranked[-2][0], 0.0) if len(ranked) > 1 else 0.0
+    confidence = round(best / (best + second) * best / (best + 2.0), 3)
+    if confidence < MIN_TOPIC_CONFIDENCE:
+        return FALLBACK_TOPIC, confidence
+    return ranked[-1][2], confidence
+
+
+# --- urgency ---------------------------------------------------------------------------------
+
+
+@dataclass
+class _Urgency:
+    blocked: list[_Match]  # false-friend spans, also hiding topic keywords of the case
+    case: str | None = None
+    check: bool = False
+    reasons: list[str] = field(default_factory=list)
+    matched: dict[str, list[str]] = field(default_factory=dict)
+
+
+def _is_negated(text: _Text, match: _Match) -> bool:
+    """A negation word shortly before the trigger, with nothing that cancels it in between."""
+    start = text.full_index[match.first]
+    sentence = text.tokens[start].sentence
+    window = range(start - 1, max(-1, start - 1 - NEGATION_WINDOW), -1)
+    for position in window:
+        token = text.tokens[position]
+        if token.sentence != sentence or token.lower in vocab.NEGATION_BREAKERS:
+            return False
+        if _negates(text, position):
+            previous = text.tokens[position - 1].lower if position else ""
+            return previous not in vocab.NEGATION_BREAKERS
+    return False
+
+
+def _negates(text: _Text, position: int) -> bool:
+    word = text.tokens[position].lower
+    if word in vocab.NEGATION_WORDS:
+        return True
+    following = text.tokens[position + 1].lower if position + 1 < len(text.tokens) else ""
+    return word in {"personne", "rien"} and following == "ne"
+
+
+def _is_hypothetical(text: _Text, match: _Match, markers: list[_Match]) -> bool:
+    sentence = text.sentences[match.first]
+    return any(0 <= match.first - marker.last <= HYPOTHESIS_WINDOW
+               and text.sentences[marker.last] == sentence for marker in markers)
+
+
+def _filter_triggers(text: _Text, found: dict[str, list[_Match]], urgency: _Urgency) -> list:
+    """Drop triggers inside false friends, negated, hypothetical or vetoed by their context."""
+    blocked = found.get("false_friend", [])
+    recent = bool(found.get("recency"))
+    kept = []
+    for match in _drop_contained(found.get("urgent", [])):
+        case = match.phrase.target
+        snippet = _snippet(text, match)
+        friend = next((b for b in blocked if b.phrase.target == case and _overlaps(b, match)), None)
+        if friend is not None:
+            _note(urgency, "false_friend", "faux ami ignoré", _snippet(text, friend))
+        elif _is_negated(text, match):
+            _note(urgency, "negated", "négation ignorée", _negation_snippet(text, match))
+        elif (vocab.URGENT_CASES[case]["hypothesis_sensitive"] and not recent
+              and _is_hypothetical(text, match, found.get("hypothesis", []))):
+            urgency.check = True
+            _note(urgency, "hypothesis", "question générale, non urgente", snippet)
+        else:
+            kept.append(match)
+    return _apply_vetoes(text, kept, found, urgency)
+
+
+def _negation_snippet(text: _Text, match: _Match) -> str:
+    first = text.full_index[match.first]
+    start = max(0, first - NEGATION_WINDOW)
+    while start < first and not _negates(text, start):
+        start += 1
+    if text.tokens[start].source != text.tokens[first].source:
+        start = first
+    return _span_text(text, start, text.full_index[match.last])
+
+
+def _apply_vetoes(text: _Text, kept: list[_Match], found: dict, urgency: _Urgency) -> list:
+    vetoed: dict[str, _Match] = {}
+    for veto in found.get("veto", []):
+        vetoed.setdefault(veto.phrase.target, veto)
+    confirmed = {m.phrase.target for m in found.get("confirm", [])}
+    result = []
+    for match in kept:
+        veto = vetoed.get(match.phrase.target)
+        if veto and match.phrase.target not in confirmed and match.phrase.weight < STRONG_TRIGGER:
+            urgency.check = True
+            trigger = _snippet(text, match)
+            _note(urgency, "veto", f"contexte hors travail (« {_snippet(text, veto)} »)",
+                  trigger, suffix=" ignoré")
+        else:
+            result.append(match)
+    return result
+
+
+def _note(urgency: _Urgency, key: str, label: str, words: str, suffix: str = "") -> None:
+    """Record an ignored trigger: a French reason and the words under `matched[key]`."""
+    reason = f"{label} : « {words} »{suffix}"
+    if reason not in urgency.reasons:
+        urgency.reasons.append(reason)
+        urgency.matched.setdefault(key, []).append(words)
+
+
+def _choose_case(text: _Text, triggers: list[_Match], urgency: _Urgency) -> str | None:
+    best_by_phrase: dict[tuple[str, str], _Match] = {}
+    for match in triggers:
+        best_by_phrase.setdefault((match.phrase.target, match.phrase.text), match)
+    scores: dict[str, float] = {}
+    for (case, _), match in best_by_phrase.items():
+        scores[case] = scores.get(case, 0.0) + match.phrase.weight
+    detected = [case for case in vocab.URGENT_CASE_PRIORITY
+                if scores.get(case, 0.0) >= URGENT_THRESHOLD]
+    for (case, phrase), match in best_by_phrase.items():
+        urgency.matched.setdefault(f"urgent:{case}", []).append(phrase)
+        if case in detected:
+            urgency.reasons.append(f"urgent ({case}) : « {_snippet(text, match)} »")
+    if not detected:
+        return None
+    return max(detected, key=lambda case: (scores[case], -detected.index(case)))
+
+
+def _detect_urgency(text: _Text, found: dict[str, list[_Match]], now: datetime,
+                    window_days: int) -> _Urgency:
+    urgency = _Urgency(blocked=found.get("false_friend", []))
+    triggers = _filter_triggers(text, found, urgency)
+    urgency.case = _choose_case(text, triggers, urgency)
+    deadline = _detect_deadline(text, found, now, window_days, urgency)
+    if urgency.case is None and deadline:
+        urgency.case = DEADLINE_CASE
+    elif urgency.case and deadline:
+        urgency.reasons.append(f"échéance proche aussi signalée ({deadline})")
+    _note_cues(text, found, urgency)
+    urgency.check = urgency.check or urgency.case is not None
+    return urgency
+
+
+def _note_cues(text: _Text, found: dict[str, list[_Match]], urgency: _Urgency) -> None:
+    triggers = found.get("urgent", [])
+    for kind, label in (("generic", "demande d'urgence à vérifier"),
+                        ("review", "situation sensible à vérifier")):
+        cues = [m for m in found.get(kind, []) if not any(_overlaps(m, t) for t in triggers)]
+        snippets = _distinct_snippets(text, cues)
+        if snippets:
+            urgency.check = True
+            urgency.matched[kind] = snippets
+            urgency.reasons.append(f"{label} : " + ", ".join(f"« {s} »" for s in snippets[:3]))
+
+
+def _distinct_snippets(text: _Text, matches: list[_Match]) -> list[str]:
+    seen: dict[str, None] = {}
+    for match in matches:
+        seen.setdefault(_snippet(text, match).lower(), None)
+    return list(seen)
+
+
+# --- near dates and deadlines ----------------------------------------------------------------
+
+_WEEKDAYS = {"lundi": 0, "mardi": 1, "mercredi": 2, "jeudi": 3, "vendredi": 4, "samedi": 5,
+             "dimanche": 6}
+_MONTHS = {"janvier": 1, "fevrier": 2, "mars": 3, "avril": 4, "mai": 5, "juin": 6,
+           "juillet": 7, "aout": 8, "septembre": 9, "octobre": 10, "novembre": 11,
+           "decembre": 12}
+_NUMBER_WORDS = {"un": 1, "une": 1, "deux": 2, "trois": 3, "quatre": 4, "cinq": 5, "six": 6,
+                 "sept": 7, "huit": 8, "dix": 10, "quinze": 15}
+_DATE_NUMERIC_RE = re.compile(
+    r"\b(\d{1,2})/(\d{1,2})(?:/(\d{4}|\d{2}))?\b|\b(\d{1,2})[.-](\d{1,2})[.-](\d{4}|\d{2})\b")
+_DATE_TEXT_RE = re.compile(r"\b(1er|\d{1,2})\s+(" + "|".join(_MONTHS) + r")(?:\s+(\d{4}))?\b")
+_HOURS_RE = re.compile(r"^(\d{1,3})h$")
+_PAST_AFTER_WEEKDAY = frozenset({"dernier", "passe", "precedent"})
+_RECURRING_BEFORE = frozenset({"tous", "chaque"})
+
+
+def _working_days_until(today: date, target: date) -> int:
+    days = 0
+    current = today
+    while current < target:
+        current += timedelta(days=1)
+        days += current.weekday() < 5
+    return days
+
+
+def _is_near(today: date, target: date, window_days: int) -> bool:
+    calendar_days = (target - today).days
+    if calendar_days < 0 or calendar_days > 2 * window_days + 4:  # cheap bound before counting
+        return False
+    return _working_days_until(today, target) <= window_days
+
+
+def _content_position(starts: list[tuple[int, int]], source: int, offset: int) -> int:
+    return min(bisect.bisect_left(starts, (source, offset)), max(len(starts) - 1, 0))
+
+
+def _parsed_dates(text: _Text, today: date) -> Iterator[tuple[int, date, str]]:
+    """(content position, date, text) of dd/mm[/yyyy] and « 12 mars » dates."""
+    starts = [(text.tokens[i].source, text.tokens[i].start) for i in text.full_index]
+    for source, folded in enumerate(text.folded):
+        lower = folded.lower()
+        for found in _DATE_NUMERIC_RE.finditer(lower):
+            groups = found.groups()
+            day, month, year = groups[:3] if groups[0] else groups[3:]
+            yield from _dated(starts, source, found, today, day, month, year)
+        for found in _DATE_TEXT_RE.finditer(lower):
+            day, month, year = found.groups()
+            yield from _dated(starts, source, found, today, day, _MONTHS[month], year)
+
+
+def _dated(starts: list[tuple[int, int]], source: int, found: re.Match, today: date,
+           day: str, month: str | int, year: str | None) -> Iterator[tuple[int, date, str]]:
+    day_number = 1 if day == "1er" else int(day)
+    try:
+        target = _with_year(today, int(month), day_number, year)
+    except ValueError:
+        return
+    yield _content_position(starts, source, found.start()), target, found.group()
+
+
+def _with_year(today: date, month: int, day: int, year: str | None) -> date:
+    if year:
+        full_year = int(year) + (2000 if len(year) == 2 else 0)
+        return date(full_year, month, day)
+    target = date(today.year, month, day)
+    if (today - target).days > 180:  # « le 05/01 » written in December means next January
+        target = date(today.year + 1, month, day)
+    return target
+
+
+def _weekday_dates(text: _Text, today: date) -> Iterator[tuple[int, date, str]]:
+    """Weekday names ("jeudi", not "jeudi dernier" nor "tous les jeudis") → next such day."""
+    for position, index in enumerate(text.full_index):
+        token = text.tokens[index]
+        if token.lower not in _WEEKDAYS:
+            continue
+        before = text.tokens[index - 2].lower if index >= 2 else ""
+        after = text.tokens[index + 1] if index + 1 < len(text.tokens) else None
+        if before in _RECURRING_BEFORE or (after and after.lower in _PAST_AFTER_WEEKDAY):
+            continue
+        if after and (after.lower.isdigit() or after.lower == "1er"):
+            continue  # « jeudi 12 mars » is dated by _parsed_dates
+        ahead = (_WEEKDAYS[token.lower] - today.weekday()) % 7
+        yield position, today + timedelta(days=ahead), token.raw
+
+
+def _relative_dates(text: _Text, today: date) -> Iterator[tuple[int, date, str]]:
+    """« dans 3 jours », « sous 48 h », « d'ici 2 semaines », « sous 48h »."""
+    tokens = text.tokens
+    for position, index in enumerate(text.full_index):
+        if tokens[index].lower not in {"dans", "sous", "ici"} or index + 1 >= len(tokens):
+            continue
+        amount_token = tokens[index + 1]
+        hours = _HOURS_RE.match(amount_token.lower)
+        if hours:
+            days = int(hours.group(1)) / 24
+        else:
+            amount = _NUMBER_WORDS.get(amount_token.lower)
+            if amount is None and amount_token.lower.isdigit():
+                amount = int(amount_token.lower)
+            unit = tokens[index + 2].lower if index + 2 < len(tokens) else ""
+            days = _days_for(amount, unit)
+        if days is not None:
+            label = " ".join(t.raw for t in tokens[index:index + 3])
+            yield position, today + timedelta(days=int(days)), label
+
+
+def _days_for(amount: int | None, unit: str) -> float | None:
+    if amount is None:
+        return None
+    factors = {"jour": 1, "jours": 1, "h": 1 / 24, "heure": 1 / 24, "heures": 1 / 24,
+               "semaine": 7, "semaines": 7}
+    return amount * factors[unit] if unit in factors else None
+
+
+def _near_dates(text: _Text, found: dict, blocked: list[_Match], today: date,
+                window_days: int) -> list[tuple[int, str]]:
+    """(content position, text) of every date within the window, outside false friends."""
+    near = [(m.first, _snippet(text, m)) for m in found.get("near_date", [])]
+    for source in (_parsed_dates, _weekday_dates, _relative_dates):
+        near.extend((position, label) for position, target, label in source(text, today)
+                    if _is_near(today, target, window_days))
+    return [(position, label) for position, label in near
+            if not any(b.first <= position <= b.last for b in blocked)]
+
+
+def _detect_deadline(text: _Text, found: dict, now: datetime, window_days: int,
+                     urgency: _Urgency) -> str | None:
+    """A deadline word and a near date close together: « audience » … « jeudi »."""
+    blocked = [b for b in found.get("false_friend", []) if b.phrase.target == DEADLINE_CASE]
+    deadlines = [m for m in found.get("deadline", [])
+                 if not any(_overlaps(m, b) for b in blocked) and not _is_negated(text, m)]
+    if not deadlines:
+        return None
+    near = _near_dates(text, found, blocked, now.date(), window_days)
+    for deadline in deadlines:
+        for position, label in near:
+            if abs(position - deadline.first) <= DEADLINE_PROXIMITY:
+                words = f"« {_snippet(text, deadline)} » + « {label} »"
+                urgency.matched.setdefault("deadline", []).append(deadline.phrase.text)
+                urgency.matched.setdefault("near_date", []).append(label)
+                urgency.reasons.append(f"urgent ({DEADLINE_CASE}) : {words}")
+                return words
+    return None
+
+
+# --- level -----------------------------------------------------------------------------------
+
+_TITLES = frozenset({"M", "Mme", "Mlle", "Mr", "Mmes"})
+
+
+def _named_person(text: _Text) -> str | None:
+    """« M. Martin », « Mme X »: facts about a named person call for an individual analysis."""
+    tokens = text.tokens
+    for index, token in enumerate(tokens[:-1]):
+        following = tokens[index + 1]
+        if (token.raw in _TITLES and following.raw[:1].isupper()
+                and following.raw not in {"Madame", "Monsieur"}):
+            return f"{token.raw}. {following.raw}"
+    return None
+
+
+def _signal_total(text: _Text, matches: list[_Match]) -> tuple[float, list[str]]:
+    seen: dict[str, _Match] = {}
+    for match in _drop_contained(matches):
+        seen.setdefault(match.phrase.text, match)
+    total = sum(match.phrase.weight for match in seen.values())
+    return total, [_snippet(text, match) for match in seen.values()]
+
+
+def _inside_topic_phrase(signals: list[_Match], topic_matches: list[_Match]) -> list[_Match]:
+    """Signals that are part of a longer topic phrase ("dessins et modèles") are not signals."""
+    return [signal for signal in signals if not any(
+        len(m.phrase.keys) > len(signal.phrase.keys) and m.first <= signal.first
+        and signal.last <= m.last for m in topic_matches)]
+
+
+def _decide_level(text: _Text, found: dict, topic: _TopicResult, rule: TopicRule | None,
+                  urgent_case: str | None) -> tuple[str, list[str], dict[str, list[str]]]:
+    found = {kind: _inside_topic_phrase(found.get(kind, []), topic.matches)
+             for kind in ("expert", "first_level")}
+    expert, expert_words = _signal_total(text, found.get("expert", []))
+    person = _named_person(text)
+    if person:
+        expert += 1.5
+        expert_words.append(person)
+    first, first_words = _signal_total(text, found.get("first_level", []))
+    matched = {key: words for key, words in (("expert", expert_words),
+                                             ("first_level", first_words)) if words}
+    if urgent_case in vocab.URGENT_CASES:
+        return EXPERT, [f"niveau expert : cas urgent {urgent_case}"], matched
+    if rule is None or rule.code == FALLBACK_TOPIC:
+        return EXPERT, ["niveau expert : thème non reconnu, triage national"], matched
+    return _level_from_signals(rule, expert, expert_words, first, first_words) + (matched,)
+
+
+def _level_from_signals(rule: TopicRule, expert: float, expert_words: list[str], first: float,
+                        first_words: list[str]) -> tuple[str, list[str]]:
+    quoted_expert = ", ".join(f"« {w} »" for w in expert_words[:4])
+    quoted_first = ", ".join(f"« {w} »" for w in first_words[:4])
+    if rule.default_level == FIRST_LEVEL:
+        if expert >= EXPERT_UPGRADE and expert >= first:
+            return EXPERT, [f"niveau expert : signal {quoted_expert}"]
+        reasons = [f"niveau premier niveau : défaut du thème {rule.code}"]
+        if first_words:
+            reasons.append(f"niveau premier niveau : signal {quoted_first}")
+        return FIRST_LEVEL, reasons
+    if expert == 0 and first >= FIRST_LEVEL_DOWNGRADE:
+        return FIRST_LEVEL, [f"niveau premier niveau : demande générale {quoted_first}"]
+    reasons = [f"niveau expert : défaut du thème {rule.code}"]
+    if expert_words:
+        reasons.append(f"niveau expert : signal {quoted_expert}")
+    return EXPERT, reasons
+
+
+# --- entry point -----------------------------------------------------------------------------
+
+
+def _as_rules(rules: Sequence[TopicRule] | Sequence[Mapping] | None) -> tuple[TopicRule, ...]:
+    if rules is None:
+        return default_topic_rules()
+    rules = tuple(rules)
+    if rules and isinstance(rules[0], Mapping):
+        return topic_rules_from_dicts(rules)
+    return rules
+
+
+def _group(matches: list[_Match]) -> dict[str, list[_Match]]:
+    grouped: dict[str, list[_Match]] = {}
+    for match in matches:
+        grouped.setdefault(match.phrase.kind, []).append(match)
+    return grouped
+
+
+def triage(subject: str, text: str, rules: Sequence[TopicRule] | None = None, *,
+           sender_kind: str | None = None, similar_topics: Sequence[tuple[str, float]] = (),
+           now: datetime | None = None, deadline_window_days: int = 5) -> TriageDecision:
+    """Suggest topic, level, urgency and specialty for a question, with French reasons."""
+    compiled = _compile_topics(_as_rules(rules))
+    analysed = _analyse(*_split_subject(subject or "", text or ""))
+    found = _group(_fixed_index().find(analysed))
+    urgency = _detect_urgency(analysed, found, now or datetime.now(), deadline_window_days)
+    topic = _score_topics(analysed, compiled, urgency.blocked, similar_topics, urgency.case)
+    rule = compiled.rules.get(topic.code)
+    level, level_reasons, level_matched = _decide_level(analysed, found, topic, rule,
+                                                        urgency.case)
+    reasons = _explain_topic(topic) + level_reasons + urgency.reasons
+    if sender_kind in vocab.NON_MEMBER_KINDS:
+        reasons.append("demandeur non adhérent → triage national")
+    return TriageDecision(
+        topic=topic.code, topic_confidence=topic.confidence, level=level,
+        urgent=urgency.case is not None, urgent_case=urgency.case,
+        specialty=_specialty(urgency.case, rule), check_urgency=urgency.check, reasons=reasons,
+        matched={**topic.matched, **level_matched, **urgency.matched},
+    )
+
+
+def _explain_topic(topic: _TopicResult) -> list[str]:
+    if topic.code == FALLBACK_TOPIC:
+        runner_up = max(topic.scores.items(), key=lambda item: item[1], default=None)
+        detail = f" (meilleur candidat {runner_up[0]} : {runner_up[1]:.1f})" if runner_up else ""
+        return [f"thème autre : aucun thème assez sûr{detail}"]
+    contributions = sorted(topic.reasons.get(topic.code, []), reverse=True)
+    return [f"thème {topic.code} : {text}" for _, text in contributions[:MAX_TOPIC_REASONS]]
+
+
+def _specialty(urgent_case: str | None, rule: TopicRule | None) -> str | None:
+    if urgent_case in vocab.URGENT_CASES:
+        return vocab.URGENT_CASES[urgent_case]["specialty"]
+    return rule.specialty if rule else None
