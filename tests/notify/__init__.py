@@ -1,0 +1,1 @@
+"""Tests of outbound notifications: outbox dispatch, e-mail and WhatsApp senders."""
