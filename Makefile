@@ -31,7 +31,7 @@ translations: $(VENV)/.installed
 run: install
 	$(DEV_ENV) $(BIN)/legaldesk db upgrade
 	$(DEV_ENV) $(BIN)/legaldesk demo --if-empty
-	$(DEV_ENV) $(BIN)/legaldesk serve --host $(HOST) --port $(PORT)
+	$(DEV_ENV) $(BIN)/legaldesk serve --scheduler --host $(HOST) --port $(PORT)
 
 test: install-test
 	LEGALDESK_TEST_DB=sqlite $(BIN)/pytest

@@ -23,7 +23,18 @@ def create_app(test_config: dict | None = None) -> Flask:
     _init_extensions(app)
     _register_blueprints(app)
     _register_cli(app)
+    _trust_proxies(app)
     return app
+
+
+def _trust_proxies(app: Flask) -> None:
+    """Behind PROXY_COUNT reverse proxies, take scheme, host and client from X-Forwarded-*."""
+    count = int(app.config.get("PROXY_COUNT") or 0)
+    if count:
+        from werkzeug.middleware.proxy_fix import ProxyFix
+
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=count, x_proto=count, x_host=count,
+                                x_port=count, x_prefix=count)
 
 
 def _finish_config(app: Flask) -> None:
@@ -34,6 +45,9 @@ def _finish_config(app: Flask) -> None:
         app.config["SQLALCHEMY_DATABASE_URI"] = f"sqlite:///{db_path}"
     if not app.config.get("ATTACHMENTS_DIR"):
         app.config["ATTACHMENTS_DIR"] = os.path.join(app.instance_path, "attachments")
+    if not app.config.get("KB_INDEX_DIR"):
+        # The search index is a per-host cache of the database (opened lazily, per process).
+        app.config["KB_INDEX_DIR"] = os.path.join(app.instance_path, "kb-index")
 
 
 def _check_production(app: Flask) -> None:
@@ -78,11 +92,17 @@ def _register_blueprints(app: Flask) -> None:
     from legaldesk import errors_web
     from legaldesk.admin.views import bp as admin_bp
     from legaldesk.auth.views import bp as auth_bp
+    from legaldesk.intake.views import bp as intake_bp
     from legaldesk.tickets.views import bp as tickets_bp
 
     app.register_blueprint(auth_bp)
     app.register_blueprint(tickets_bp)
     app.register_blueprint(admin_bp)
+    app.register_blueprint(intake_bp)
+    from legaldesk.sla.views import bp as sla_bp
+    app.register_blueprint(sla_bp)
+    from legaldesk.kb.views import bp as kb_bp
+    app.register_blueprint(kb_bp)
     errors_web.register(app)
     _register_template_helpers(app)
 

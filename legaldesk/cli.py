@@ -47,6 +47,18 @@ def register_commands(app: Flask) -> None:
     app.cli.add_command(regions_group)
     app.cli.add_command(topics_group)
 
+    from legaldesk.tickets.cli import register as register_ticket_commands
+    register_ticket_commands(app.cli)
+
+    from legaldesk.sla.cli import register as register_sla_commands
+    register_sla_commands(app)
+
+    from legaldesk.intake.cli import register as register_intake_commands
+    register_intake_commands(app)
+
+    from legaldesk.kb.cli import register as register_kb_commands
+    register_kb_commands(app.cli)
+
 
 @click.command("seed")
 @service_command
@@ -58,17 +70,22 @@ def seed_command():
 
 @click.command("demo")
 @click.option("--if-empty", is_flag=True, help="Ne rien faire si des utilisateurs existent.")
-@service_command
+@with_appcontext
 def demo_command(if_empty: bool):
-    """Load the fictional demo (organisations, users, a year of tickets), idempotently."""
+    """Load the fictional demo (organisations, users, a year of tickets, notes), idempotently."""
     from legaldesk.auth.models import User
     from legaldesk.demo import DEMO_PASSWORD, load_demo
     from legaldesk.extensions import db
+    from legaldesk.kb.services import apply_index_queue
+    from legaldesk.models import utcnow
 
     if if_empty and db.session.scalar(select(User.id).limit(1)):
         click.echo("Base déjà peuplée : démo non rechargée.")
         return
     summary = load_demo()
+    db.session.commit()
+    apply_index_queue(utcnow())  # the search index follows the database after commit
+    db.session.commit()
     click.echo(json.dumps(summary["counts"], ensure_ascii=False))
     click.echo(f"Comptes de démonstration (mot de passe : {DEMO_PASSWORD}) :")
     for email, role, place in summary["logins"]:
@@ -230,9 +247,23 @@ def _user(email: str):
 @click.command("serve")
 @click.option("--host", default="127.0.0.1")
 @click.option("--port", default=5000, type=int)
+@click.option("--scheduler/--no-scheduler", "with_scheduler", default=False,
+              help="Lancer aussi le planificateur (un processus à part) à côté du serveur.")
 @with_appcontext
-def serve_command(host: str, port: int):
+def serve_command(host: str, port: int, with_scheduler: bool):
     """Serve the app on the development server (use gunicorn wsgi:app in production)."""
+    import subprocess
+    import sys
+
     from flask import current_app
 
-    current_app.run(host=host, port=port, use_reloader=False, threaded=True)
+    scheduler = None
+    if with_scheduler:
+        # Its own process, as in production: it holds the lease, the web server does not.
+        scheduler = subprocess.Popen([sys.executable, "-m", "legaldesk", "scheduler"])
+    try:
+        current_app.run(host=host, port=port, use_reloader=False, threaded=True)
+    finally:
+        if scheduler is not None:
+            scheduler.terminate()
+            scheduler.wait(timeout=15)

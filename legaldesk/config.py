@@ -42,3 +42,93 @@ FALLBACK_REGION_CODE = "NAT"  # where first-level tickets go without an active d
 
 # Queues
 QUEUE_PAGE_SIZE = 50
+
+# Triage and routing
+URGENT_DEADLINE_WINDOW_DAYS = 5  # a deadline within this many days makes a question urgent
+AUTO_ASSIGN_EXPERT = True  # expert tickets go straight to the least-loaded available jurist
+CONFIDENTIAL_URGENT_CASES = True  # the five urgent case types are confidential by default
+AUTO_ESCALATE_AFTER_BUSINESS_HOURS = 18  # first-level ticket without answer → jurists (2 days)
+SLA_BUSINESS_HOURS = ["09:00", "18:00"]  # local opening hours of every territory
+
+# SLA policies and clocks (business time; business hours are SLA_BUSINESS_HOURS above)
+# Defaults per priority × level until an admin saves a policy: (first response, resolution)
+# in business hours.  9 business hours = 1 business day with the default 09:00-18:00 window.
+SLA_DEFAULT_POLICIES = {
+    "urgent": {"first_response_hours": 4, "resolution_hours": 9},  # 4 h / 1 business day
+    "normal": {"first_response_hours": 18, "resolution_hours": 90},  # 2 / 10 business days
+}
+SLA_FOR_NON_MEMBERS = True  # False: partners, State services... get no SLA target (measured only)
+SLA_WARNING_SHARE = 0.75  # warn the assignee when a clock has used this share of its time
+SLA_BASELINE_MEAN_DAYS = 10  # the 2023 observed mean response time (calendar days), for reports
+SLA_DUE_SOON_HOURS = 24  # daily digest: "due soon" means due within this many calendar hours
+SLA_AUTO_CLOSE_DAYS = 15  # answered tickets without reply are closed after N days (0 = never)
+
+# Scheduler (one process: `legaldesk scheduler`; a second one stands by)
+SCHEDULER_LEASE_SECONDS = 60  # a standby takes over when the holder misses renewals this long
+SCHEDULER_HEARTBEAT_SECONDS = 15  # how often the holder renews (and a standby retries)
+SCHEDULER_TIMEZONE = "Europe/Paris"  # for cron-style jobs (the daily digest hour)
+DAILY_DIGEST_HOUR = 7  # local hour of the daily digest e-mails
+
+# Channels: e-mail out (SMTP; the outbox dispatch job sends)
+SMTP_HOST = "localhost"
+SMTP_PORT = 25
+SMTP_USER = None
+SMTP_PASSWORD = None
+SMTP_USE_TLS = False  # STARTTLS after connecting
+SMTP_USE_SSL = False  # implicit TLS (port 465)
+SMTP_TIMEOUT_SECONDS = 30
+MAIL_FROM = "Service juridique <juridique@legaldesk.invalid>"
+MAIL_REPLY_TO = None  # the mailbox members answer to (the IMAP/inbound address), if not MAIL_FROM
+MAIL_MESSAGE_ID_DOMAIN = None  # None: the domain of MAIL_FROM
+MAIL_MAX_ATTACHMENT_BYTES = 15 * 1024 * 1024  # answer attachments beyond this go as a link only
+
+# Outbox dispatch: retries with exponential back-off, then dead
+OUTBOX_BATCH_SIZE = 50
+OUTBOX_MAX_ATTEMPTS = 8
+OUTBOX_RETRY_BASE_SECONDS = 60  # 1, 2, 4, 8 ... minutes
+OUTBOX_RETRY_MAX_SECONDS = 6 * 3600
+OUTBOX_CLAIM_SECONDS = 600  # a claimed row is retried after this if its sender died mid-send
+
+# Channels: e-mail in (three doors, one pipeline)
+INBOUND_EMAIL_SECRET = None  # shared secret of the raw-MIME endpoint; None disables it
+INBOUND_MAX_BYTES = 30 * 1024 * 1024
+INTAKE_ACKNOWLEDGE = True  # e-mail/WhatsApp acknowledgement with the reference on a new ticket
+IMAP_HOST = None  # None: mailbox polling is off
+IMAP_PORT = 993
+IMAP_SSL = True
+IMAP_STARTTLS = False  # when IMAP_SSL is off
+IMAP_USER = None
+IMAP_PASSWORD = None
+IMAP_FOLDER = "INBOX"
+IMAP_PROCESSED_FOLDER = None  # move filed messages there; None: flag them with IMAP_FILED_FLAG
+IMAP_FILED_FLAG = "$LegalDeskFiled"
+IMAP_BATCH_SIZE = 200  # messages per poll
+IMAP_TIMEOUT_SECONDS = 60
+
+# Channels: WhatsApp through Twilio
+TWILIO_ACCOUNT_SID = None
+TWILIO_AUTH_TOKEN = None
+TWILIO_WHATSAPP_FROM = None  # "whatsapp:+33..." (the desk's WhatsApp sender)
+TWILIO_TEMPLATE_CONTENT_SID = None  # approved template: {{1}} reference, {{2}} link
+TWILIO_BASE_URL = None  # None: Twilio's API; tests point it at a local server
+TWILIO_TIMEOUT_SECONDS = 20
+PUBLIC_BASE_URL = None  # e.g. "https://juridique.example.org": signed webhook URLs and links
+PROXY_COUNT = 0  # reverse proxies in front of the app (ProxyFix trusts this many X-Forwarded-*)
+WHATSAPP_THREAD_DAYS = 7  # a message joins the sender's open WhatsApp ticket this many days
+WHATSAPP_MERGE_MINUTES = 10  # messages in a row within this gap are one question
+WHATSAPP_SESSION_HOURS = 24  # WhatsApp's free-form window after the member's last message
+WHATSAPP_MEDIA_MAX_BYTES = 10 * 1024 * 1024
+
+# Knowledge base and its search index (one Whoosh index per host, fed from kb_index_queue)
+KB_INDEX_DIR = None  # None means instance/kb-index
+KB_INDEX_WEB_TIMEOUT_SECONDS = 0.5  # a web request waits this long for the index lock, then
+#                                     leaves its change queued for the kb_index_queue job
+KB_INDEX_WRITE_TIMEOUT_SECONDS = 30  # the queue job and the CLI wait longer
+KB_INDEX_BATCH_SIZE = 500  # queued changes applied per index commit
+KB_INDEX_MAX_ATTEMPTS = 5  # a change failing this often stays in the queue with its error
+KB_SEARCH_PAGE_SIZE = 10
+KB_SUGGEST_LIMIT = 5  # notes suggested beside the ask form
+KB_SUGGEST_RATE_PER_MINUTE = 60  # suggestion requests per user (or IP) and minute, per process
+KB_DEFLECTION_WINDOW_MINUTES = 30  # opened a suggestion and no question within this: deflected
+KB_SIMILAR_TICKET_CANDIDATES = 400  # answered tickets compared when showing similar ones
+SLA_REPORT_WORK_MEM = "64MB"  # PostgreSQL work_mem for report transactions (sorts in memory)

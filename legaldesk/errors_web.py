@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from flask import Flask, render_template
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_wtf.csrf import CSRFError
 
 from legaldesk.errors import LegalDeskError
@@ -20,14 +21,15 @@ def register(app: Flask) -> None:
     def _csrf_error(exc: CSRFError):
         return _page(400, _("Le formulaire a expiré ou n'est pas valide : rechargez la page."))
 
-    for code, text in ((403, "Accès refusé."), (404, "Page introuvable."),
-                       (413, "Envoi trop volumineux."), (429, "Trop de requêtes, réessayez.")):
+    for code, text in ((403, _l("Accès refusé.")), (404, _l("Page introuvable.")),
+                       (413, _l("Envoi trop volumineux.")),
+                       (429, _l("Trop de requêtes, réessayez."))):
         app.register_error_handler(code, _http_handler(code, text))
 
 
-def _http_handler(code: int, text: str):
+def _http_handler(code: int, text):
     def handler(_exc):
-        return _page(code, _(text))
+        return _page(code, str(text))
     return handler
 
 

@@ -44,8 +44,9 @@ def recreate_pg_database(name: str) -> str:
 def database_url(tmp_dir: Path, name: str) -> str:
     """A fresh empty database URL for the current backend."""
     if backend() == "postgres":
+        # One database per run and process: parallel runs on one server never share one.
         worker = os.environ.get("PYTEST_XDIST_WORKER", "main")
-        return recreate_pg_database(f"legaldesk_{name}_{worker}")
+        return recreate_pg_database(f"legaldesk_{name}_{worker}_{os.getpid()}")
     return f"sqlite:///{tmp_dir / (name + '.sqlite')}"
 
 
@@ -73,6 +74,20 @@ def _schema_app(tmp_path_factory):
     yield app
     with app.app_context():
         db.engine.dispose()
+    drop_database(app.config["SQLALCHEMY_DATABASE_URI"])
+
+
+def drop_database(url: str) -> None:
+    """Drop a PostgreSQL test database once its run is over (SQLite files live in tmp)."""
+    if not url.startswith("postgresql"):
+        return
+    engine = create_engine(PG_ADMIN_URL, isolation_level="AUTOCOMMIT")
+    try:
+        with engine.connect() as conn:
+            name = url.rsplit("/", 1)[-1]
+            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+    finally:
+        engine.dispose()
 
 
 @pytest.fixture

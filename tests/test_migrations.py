@@ -10,7 +10,7 @@ from sqlalchemy import create_engine
 
 from legaldesk import create_app
 from legaldesk.extensions import db
-from tests.conftest import app_config, database_url
+from tests.conftest import app_config, database_url, drop_database
 
 
 def test_single_head(tmp_path):
@@ -34,4 +34,5 @@ def test_upgrade_matches_models(tmp_path):
             diff = compare_metadata(context, db.metadata)
     finally:
         engine.dispose()
+        drop_database(url)
     assert diff == [], diff

@@ -142,6 +142,15 @@ def topic(topic_id: int | None = None):
     return render_template("admin/topic.html", form=form, item=existing)
 
 
+@bp.route("/outbox")
+@roles_required("admin")
+def outbox():
+    """Notifications waiting to leave (pending, failed, dead), with their last error."""
+    from legaldesk.notify.services import outbox_overview
+    counts, rows = outbox_overview(current_user)
+    return render_template("admin/outbox.html", counts=counts, rows=rows)
+
+
 def parse_keywords(text: str | None) -> dict[str, float]:
     """Parse 'expression = weight' lines (weight defaults to 1)."""
     keywords: dict[str, float] = {}

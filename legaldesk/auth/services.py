@@ -99,11 +99,15 @@ def get_region(code: str) -> Region:
 
 
 def create_user(
-    actor: User | None, *, email: str, name: str, password: str, role: str,
+    actor: User | None, *, email: str, name: str, role: str, password: str = "",
     organisation: Organisation | None = None, region: Region | None = None,
     specialty: str | None = None, phone: str | None = None, locale: str = "fr",
+    password_hash: str | None = None,
 ) -> User:
-    """Create a user with a hashed password (admins only; actor None = CLI/seed). Caller commits."""
+    """Create a user with a hashed password (admins only; actor None = CLI/seed). Caller commits.
+
+    A bulk loader may pass a ready `password_hash` (hashing is deliberately slow).
+    """
     if actor is not None:
         require_role(actor, Role.ADMIN)
     role = _valid_role(role)
@@ -114,7 +118,7 @@ def create_user(
     user = User(
         email=email, name=name.strip(), role=role, organisation=organisation, region=region,
         specialty=specialty or None, phone=phone or None, locale=locale,
-        password_hash=hash_password(password),
+        password_hash=password_hash or hash_password(password),
     )
     db.session.add(user)
     db.session.flush()

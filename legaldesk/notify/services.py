@@ -27,3 +27,41 @@ def queue_notification(
     db.session.add(row)
     db.session.flush()
     return row
+
+
+def requester_address(ticket) -> tuple[str, str | None]:
+    """The channel and address that reach a ticket's requester (WhatsApp tickets by WhatsApp)."""
+    user, contact = ticket.requester_user, ticket.requester_contact
+    phone = (user.phone if user else None) or (contact.phone if contact else None)
+    email = (user.email if user else None) or (contact.email if contact else None)
+    if ticket.channel == "whatsapp" and phone:
+        return "whatsapp", phone
+    if email:
+        return "email", email
+    return ("whatsapp", phone) if phone else ("email", None)
+
+
+def notify_requester(ticket, *, subject: str, body: str, purpose: str, now: datetime,
+                     dedupe_key: str | None = None, message_id: int | None = None) -> Outbox | None:
+    """Queue a message to the requester on the channel they used (nothing if unreachable)."""
+    channel, recipient = requester_address(ticket)
+    return queue_notification(
+        channel=channel, recipient=recipient or "", subject=subject, body=body, purpose=purpose,
+        now=now, ticket_id=ticket.id, message_id=message_id, dedupe_key=dedupe_key)
+
+
+def outbox_overview(actor, *, limit: int = 200) -> tuple[dict[str, int], list[Outbox]]:
+    """Counts by status and the rows not yet sent (admins), so nothing waits unseen."""
+    from sqlalchemy import func
+
+    from legaldesk.auth.models import Role
+    from legaldesk.auth.services import require_role
+    from legaldesk.notify.models import OutboxStatus
+
+    require_role(actor, Role.ADMIN)
+    counts = dict(db.session.execute(
+        select(Outbox.status, func.count(Outbox.id)).group_by(Outbox.status)).all())
+    waiting = db.session.scalars(
+        select(Outbox).where(Outbox.status != OutboxStatus.SENT)
+        .order_by(Outbox.next_attempt_at).limit(limit)).all()
+    return counts, list(waiting)

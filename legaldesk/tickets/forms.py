@@ -79,3 +79,33 @@ class ClassifyForm(FlaskForm):
                                                    ("urgent", _l("Urgente"))])
     confidential = BooleanField(_l("Confidentiel"))
     reason = StringField(_l("Motif de la correction"), validators=[Length(max=500)])
+
+
+class UrgencyForm(FlaskForm):
+    """Raise ("1") or clear ("0") urgency with a reason."""
+
+    urgent = StringField()
+    reason = TextAreaField(_l("Motif"), validators=[DataRequired(), Length(max=2000)])
+
+
+class CampaignTagForm(FlaskForm):
+    """Tag a ticket with a campaign (empty = untag)."""
+
+    campaign = SelectField(_l("Campagne"), choices=[], validate_choice=False)
+
+
+class CampaignForm(FlaskForm):
+    """Create or update a campaign."""
+
+    code = StringField(_l("Code (ex. fin-pass-iae-2023)"), validators=[DataRequired(),
+                                                                         Length(max=64)])
+    label = StringField(_l("Libellé"), validators=[DataRequired(), Length(max=200)])
+    keywords = TextAreaField(_l("Expressions déclenchantes (une par ligne)"))
+    canned_answer = TextAreaField(_l("Réponse type"))
+    note_url = StringField(_l("Lien vers la fiche de référence"), validators=[Optional()])
+
+
+class CampaignAnswerForm(FlaskForm):
+    """One answer for the selected tickets of a campaign."""
+
+    body = TextAreaField(_l("Réponse"), validators=[DataRequired(), Length(max=50000)])

@@ -113,6 +113,9 @@ class Ticket(db.Model):
         Index("ix_tickets_organisation", "organisation_id"),
         Index("ix_tickets_assignee_status", "assignee_id", "status"),
         Index("ix_tickets_received_at", "received_at"),
+        # SLA: queues sort by the running clock's due time; sla_check scans running clocks.
+        Index("ix_tickets_queue_next_due", "queue", "next_due_at"),
+        Index("ix_tickets_next_due", "next_due_at"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -143,6 +146,19 @@ class Ticket(db.Model):
     closed_at: Mapped[datetime | None] = mapped_column(DateTime)
     callback_requested_at: Mapped[datetime | None] = mapped_column(DateTime)
     satisfaction: Mapped[int | None] = mapped_column(Integer)
+    # SLA clocks (legaldesk.sla.services keeps them; naive UTC, durations in whole seconds).
+    first_response_due_at: Mapped[datetime | None] = mapped_column(DateTime)
+    resolution_due_at: Mapped[datetime | None] = mapped_column(DateTime)
+    next_due_at: Mapped[datetime | None] = mapped_column(DateTime)  # running clock; None if not
+    first_response_target_seconds: Mapped[int | None] = mapped_column(Integer)
+    resolution_target_seconds: Mapped[int | None] = mapped_column(Integer)
+    paused_since: Mapped[datetime | None] = mapped_column(DateTime)  # waiting, or answered/closed
+    paused_business_seconds: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    paused_calendar_seconds: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    first_response_business_seconds: Mapped[int | None] = mapped_column(Integer)
+    first_response_calendar_seconds: Mapped[int | None] = mapped_column(Integer)
+    resolution_business_seconds: Mapped[int | None] = mapped_column(Integer)
+    resolution_calendar_seconds: Mapped[int | None] = mapped_column(Integer)
 
     topic: Mapped[Topic | None] = relationship()
     organisation: Mapped[Organisation | None] = relationship()
@@ -237,3 +253,19 @@ class TicketEvent(db.Model):
 
 
 ALLOWED_STATUS_CHOICES = [(s.value, s.value) for s in Status]
+
+
+class Campaign(db.Model):
+    """A deadline peak (e.g. the end of the Pass IAE): tag, keyword rule, one canned answer."""
+
+    __tablename__ = "campaigns"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    code: Mapped[str] = mapped_column(String(64), unique=True)
+    label: Mapped[str] = mapped_column(String(200))
+    keywords: Mapped[list] = mapped_column(JSON, default=list)
+    canned_answer: Mapped[str] = mapped_column(Text, default="")
+    note_url: Mapped[str | None] = mapped_column(String(500))
+    deadline: Mapped[datetime | None] = mapped_column(DateTime)
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+    created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)

@@ -6,7 +6,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import Select, and_, false, insert, or_, select, update
+from flask import current_app
+from sqlalchemy import Select, and_, false, func, insert, or_, select, update
 from sqlalchemy.exc import IntegrityError
 
 from legaldesk.auth.models import (
@@ -20,7 +21,9 @@ from legaldesk.auth.services import require_role
 from legaldesk.errors import Conflict, Forbidden, InvalidInput, NotFound
 from legaldesk.extensions import db
 from legaldesk.models import to_naive_utc
-from legaldesk.notify.services import queue_notification
+from legaldesk.notify.services import notify_requester, queue_notification
+from legaldesk.sla import services as sla_clocks
+from legaldesk.sla.calendar import business_seconds_between
 from legaldesk.tickets.attachments import check_file, store_bytes
 from legaldesk.tickets.models import (
     OPEN_STATUSES,
@@ -37,7 +40,17 @@ from legaldesk.tickets.models import (
     TicketSequence,
     Topic,
 )
-from legaldesk.tickets.routing import route_ticket
+from legaldesk.tickets.routing import (
+    EXPERT_URGENT_CASES,
+    MEMBER_KINDS,
+    choose_jurist,
+    classify,
+    decide,
+    delegation_can_answer,
+    region_delegates,
+    route_ticket,
+    ticket_calendar,
+)
 
 STAFF_CHANNELS = frozenset({Channel.PHONE, Channel.WEBINAR})
 MAX_SUBJECT = 250
@@ -128,21 +141,31 @@ def open_ticket(
     organisation: Organisation | None = None, topic: Topic | None = None,
     channel: str = Channel.WEB, received_at: datetime | None = None,
     requester: User | None = None, contact: Contact | None = None,
-    level: str | None = None, priority: str = Priority.NORMAL,
-    external_id: str | None = None, sender: str | None = None,
+    level: str | None = None, priority: str | None = None,
+    external_id: str | None = None, sender: str | None = None, campaign: str | None = None,
 ) -> Ticket:
-    """Create a ticket with its first message, route it and record the event. Caller commits."""
+    """Create a ticket with its first message, triage, route and assign it. Caller commits.
+
+    Every channel ends here. Triage suggests topic, level and urgency (explicit arguments win,
+    except that an explicit normal priority never hides a detected urgency).
+    """
     subject, body = _clean_question(subject, body)
     channel = Channel(channel)
     requester, organisation = _resolve_requester(actor, requester, contact, organisation, channel)
     received_at = _received_at(channel, received_at, now)
+    requester_type = _requester_type(requester, contact, organisation)
+    decision = decide(subject, body, sender_kind=requester_type, now=received_at)
+    topic, triage_level, extra_reasons = classify(decision, topic)
+    urgent = decision.urgent or priority == Priority.URGENT
     ticket = Ticket(
         reference=next_reference(received_at.year), subject=subject, channel=channel,
         status=Status.NEW, topic=topic, organisation=organisation,
-        requester_user=requester, requester_contact=contact,
-        requester_type=_requester_type(requester, contact, organisation),
-        level=level or (topic.default_level if topic else Level.EXPERT),
-        priority=Priority(priority), received_at=received_at, created_at=now, updated_at=now,
+        requester_user=requester, requester_contact=contact, requester_type=requester_type,
+        level=level or triage_level, priority=Priority.URGENT if urgent else Priority.NORMAL,
+        urgent_case=decision.urgent_case, campaign=campaign or _campaign_for(subject, body),
+        confidential=_confidential_by_default(decision),
+        triage={**decision.to_dict(), "reasons": decision.reasons + extra_reasons},
+        received_at=received_at, created_at=now, updated_at=now,
         relayed_by=actor if actor is not None and actor.role == Role.DELEGATE
         and actor is not requester else None,
     )
@@ -157,7 +180,66 @@ def open_ticket(
     detail = f"{channel.value}, file {ticket.queue}"
     _event(ticket, actor or requester, "created", None, detail, now=now)
     db.session.flush()
+    sla_clocks.start_clocks(ticket, now)
+    _assign_and_alert(ticket, decision, now)
+    db.session.flush()
     return ticket
+
+
+def _confidential_by_default(decision) -> bool:
+    """The five urgent case types carry sensitive data: confidential unless configured off."""
+    return bool(current_app.config["CONFIDENTIAL_URGENT_CASES"]
+                and decision.urgent_case in EXPERT_URGENT_CASES)
+
+
+def _assign_and_alert(ticket: Ticket, decision, now: datetime) -> None:
+    """Expert member tickets go to the least-loaded jurist; urgent ones alert people at once."""
+    specialty = decision.specialty if decision.urgent_case in EXPERT_URGENT_CASES else (
+        ticket.topic.specialty if ticket.topic else None)
+    member = ticket.requester_type in MEMBER_KINDS
+    if (ticket.queue == Queue.NATIONAL and ticket.level == Level.EXPERT
+            and (member or decision.urgent_case in EXPERT_URGENT_CASES)
+            and current_app.config["AUTO_ASSIGN_EXPERT"]):
+        jurist = choose_jurist(specialty, now)
+        if jurist is not None:
+            _set(ticket, None, "assignee", jurist, now=now,
+                 reason=f"attribution automatique ({specialty or 'sans spécialité'})")
+            _change_status(ticket, None, Status.ASSIGNED, now)
+    if ticket.priority == Priority.URGENT:
+        _alert_urgent(ticket, now)
+
+
+def _alert_urgent(ticket: Ticket, now: datetime) -> None:
+    """Tell the jurist, the delegation and the managers; tell the requester a call will come."""
+    staff = set(region_delegates(ticket.region))
+    if ticket.assignee is not None:
+        staff.add(ticket.assignee)
+    if ticket.urgent_case in EXPERT_URGENT_CASES or ticket.queue == Queue.NATIONAL:
+        staff.update(db.session.scalars(select(User).where(
+            User.role == Role.MANAGER, User.active.is_(True))))
+        if ticket.assignee is None:
+            staff.update(db.session.scalars(select(User).where(
+                User.role == Role.JURIST, User.active.is_(True))))
+    case = ticket.urgent_case or "urgence signalée"
+    for user in sorted(staff, key=lambda u: u.id):
+        queue_notification(
+            channel="email", recipient=user.email, purpose="urgent_ticket", now=now,
+            subject=f"[{ticket.reference}] URGENT ({case}) : {ticket.subject}",
+            body=f"Demande urgente ({case}) reçue de "
+                 f"{ticket.organisation.name if ticket.organisation else ticket.requester_name}."
+                 f"\nÀ traiter dans les plus brefs délais.",
+            ticket_id=ticket.id, dedupe_key=f"urgent:{ticket.id}:{user.id}")
+    notify_requester(
+        ticket, purpose="urgent_ack", now=now, dedupe_key=f"urgent-ack:{ticket.id}",
+        subject=f"[{ticket.reference}] Votre demande urgente est prise en compte",
+        body="Votre demande est traitée en urgence : un juriste ou votre délégation vous "
+             "proposera très rapidement un créneau d'appel ou de visioconférence.")
+
+
+def _campaign_for(subject: str, body: str) -> str | None:
+    """The active campaign whose keyword rule matches the question, if any."""
+    from legaldesk.tickets.campaigns import match_campaign
+    return match_campaign(f"{subject}\n{body}")
 
 
 def _clean_question(subject: str, body: str) -> tuple[str, str]:
@@ -264,6 +346,7 @@ def record_answer(actor: User, ticket: Ticket, body: str, *, now: datetime,
     message = _add_message(ticket, actor, MessageKind.OUTBOUND, body, now)
     if ticket.first_response_at is None:
         ticket.first_response_at = now
+        sla_clocks.stop_first_response_clock(ticket, now)
     if ticket.assignee is None:
         _set(ticket, actor, "assignee", actor, now=now)
     target = Status(status)
@@ -317,13 +400,12 @@ def _add_message(ticket, author, kind, body, now, *, channel=None, external_id=N
 
 
 def _notify_requester(ticket: Ticket, message: Message, now: datetime) -> None:
-    recipient = (ticket.requester_user.email if ticket.requester_user
-                 else ticket.requester_contact.email if ticket.requester_contact else None)
-    queue_notification(
-        channel="email", recipient=recipient, purpose="answer", now=now,
-        subject=f"[{ticket.reference}] {ticket.subject}", body=message.body,
-        ticket_id=ticket.id, message_id=message.id, dedupe_key=f"answer:{message.id}",
-    )
+    """Queue the answer on the requester's channel (WhatsApp tickets by WhatsApp, else e-mail)."""
+    row = notify_requester(
+        ticket, purpose="answer", now=now, subject=f"[{ticket.reference}] {ticket.subject}",
+        body=message.body, message_id=message.id, dedupe_key=f"answer:{message.id}")
+    if row is not None:
+        message.delivery_status = "pending"  # the outbox dispatch and callbacks move it on
 
 
 # --- moves and status ---------------------------------------------------------------------
@@ -386,6 +468,7 @@ def _change_status(ticket: Ticket, actor, target: Status, now: datetime, reason=
     elif target == Status.REOPENED:
         ticket.resolved_at = None
         ticket.closed_at = None
+    sla_clocks.update_clocks_for_status(ticket, current, target, now)
     _event(ticket, actor, "status", current, target, now=now, reason=reason)
 
 
@@ -434,15 +517,70 @@ def escalate_ticket(actor: User, ticket: Ticket, reason: str, *, now: datetime) 
     _require_reason(reason)
     if ticket.queue == Queue.NATIONAL and ticket.level == Level.EXPERT:
         raise Conflict("La demande est déjà chez les juristes.")
-    _set(ticket, actor, "level", Level.EXPERT, now=now, reason=reason)
-    _set(ticket, actor, "queue", Queue.NATIONAL, now=now, reason=reason)
+    _escalate(ticket, actor, reason, now)
     if actor.role == Role.DELEGATE and ticket.relayed_by is None:
         ticket.relayed_by = actor
+    db.session.flush()
+    return ticket
+
+
+def _escalate(ticket: Ticket, actor: User | None, reason: str, now: datetime) -> None:
+    _set(ticket, actor, "level", Level.EXPERT, now=now, reason=reason)
+    _set(ticket, actor, "queue", Queue.NATIONAL, now=now, reason=reason)
     if ticket.assignee is not None:
         _set(ticket, actor, "assignee", None, now=now, reason=reason)
     _event(ticket, actor, "escalated", None, None, now=now, reason=reason)
     if ticket.status in {Status.ASSIGNED, Status.IN_PROGRESS}:
         _change_status(ticket, actor, Status.NEW, now)
+    sla_clocks.recompute_due_times(ticket, now)
+
+
+def auto_escalate_overdue(now: datetime) -> int:
+    """Escalate first-level tickets left without a first response past the business delay.
+
+    Called by the scheduler (idempotent: an escalated ticket leaves the delegation queue).
+    Returns how many tickets moved; the caller commits.
+    """
+    limit = int(current_app.config["AUTO_ESCALATE_AFTER_BUSINESS_HOURS"] * 3600)
+    candidates = db.session.scalars(select(Ticket).where(
+        Ticket.queue == Queue.DELEGATION, Ticket.first_response_at.is_(None),
+        Ticket.status.in_([s.value for s in OPEN_STATUSES]),
+        Ticket.received_at <= now - timedelta(hours=limit / 3600)))
+    moved = 0
+    for ticket in candidates:
+        since = _entered_delegation_queue_at(ticket)
+        waited = business_seconds_between(ticket_calendar(ticket), since, now)
+        if waited >= limit:
+            hours = limit / 3600
+            _escalate(ticket, None, f"Escalade automatique : pas de première réponse après "
+                                    f"{hours:g} heures ouvrées.", now)
+            moved += 1
+    db.session.flush()
+    return moved
+
+
+def _entered_delegation_queue_at(ticket: Ticket) -> datetime:
+    """When the ticket last came to the delegation queue (a de-escalation restarts the delay)."""
+    moved = db.session.scalar(
+        select(func.max(TicketEvent.created_at)).where(
+            TicketEvent.ticket_id == ticket.id, TicketEvent.action == "queue",
+            TicketEvent.new_value == Queue.DELEGATION.value))
+    return max(moved, ticket.received_at) if moved else ticket.received_at
+
+
+def set_urgency(actor: User, ticket: Ticket, urgent: bool, reason: str, *,
+                now: datetime) -> Ticket:
+    """Staff raise or clear urgency by hand (audited); raising alerts the people concerned."""
+    require_role(actor, Role.DELEGATE, Role.JURIST, Role.MANAGER)
+    _require_visible(actor, ticket)
+    _require_reason(reason)
+    target = Priority.URGENT if urgent else Priority.NORMAL
+    if ticket.priority == target:
+        return ticket
+    _set(ticket, actor, "priority", target, now=now, reason=reason)
+    sla_clocks.recompute_due_times(ticket, now)
+    if urgent:
+        _alert_urgent(ticket, now)
     db.session.flush()
     return ticket
 
@@ -452,8 +590,8 @@ def deescalate_ticket(actor: User, ticket: Ticket, reason: str, *, now: datetime
     require_role(actor, Role.JURIST, Role.MANAGER)
     _require_visible(actor, ticket)
     _require_reason(reason)
-    if ticket.region is None or ticket.region.is_national:
-        raise Conflict("Cette structure n'a pas de délégation régionale.")
+    if not delegation_can_answer(ticket.region):
+        raise Conflict("Cette structure n'a pas de délégation régionale avec un délégué actif.")
     _set(ticket, actor, "level", Level.FIRST_LEVEL, now=now, reason=reason)
     _set(ticket, actor, "queue", Queue.DELEGATION, now=now, reason=reason)
     if ticket.assignee is not None:
@@ -461,6 +599,7 @@ def deescalate_ticket(actor: User, ticket: Ticket, reason: str, *, now: datetime
     if ticket.status in {Status.ASSIGNED, Status.IN_PROGRESS}:
         _change_status(ticket, actor, Status.NEW, now)
     _event(ticket, actor, "deescalated", None, None, now=now, reason=reason)
+    sla_clocks.recompute_due_times(ticket, now)
     db.session.flush()
     return ticket
 
@@ -479,6 +618,8 @@ def classify_ticket(actor: User, ticket: Ticket, *, now: datetime, topic: Topic 
         _set(ticket, actor, "priority", Priority(priority), now=now, reason=reason or None)
     if confidential is not None and confidential != ticket.confidential:
         _set(ticket, actor, "confidential", confidential, now=now, reason=reason or None)
+    if level is not None or priority is not None:
+        sla_clocks.recompute_due_times(ticket, now)
     db.session.flush()
     return ticket
 
@@ -528,16 +669,18 @@ class QueueFilters:
     assignee: str = ""  # a user id, "me" or "none"
     min_age_days: int | None = None
     only_open: bool = True
+    sort: str = "due"  # "due": nearest SLA due time first; "received": urgent, then oldest
 
 
 def list_queue(actor: User, queue: str, filters: QueueFilters, *, now: datetime,
                limit: int = 50, offset: int = 0) -> tuple[list[Ticket], int]:
-    """A page of the delegation or national queue, oldest first, and the total count."""
+    """A page of the delegation or national queue (nearest due time first) and the total count."""
     query = _queue_query(actor, Queue(queue), filters, now)
     total = db.session.scalar(select(db.func.count()).select_from(query.subquery()))
-    rows = db.session.scalars(
-        query.order_by(Ticket.priority.desc(), Ticket.received_at).limit(limit).offset(offset)
-    )
+    order = [Ticket.priority.desc(), Ticket.received_at, Ticket.id]
+    if filters.sort == "due":  # paused and stopped clocks (no due time) come last
+        order.insert(0, Ticket.next_due_at.asc().nulls_last())
+    rows = db.session.scalars(query.order_by(*order).limit(limit).offset(offset))
     return list(rows), total or 0
 
 
@@ -691,3 +834,22 @@ def save_topic(actor: User | None, code: str, *, label_fr: str, label_en: str = 
     topic.active = active
     db.session.flush()
     return topic
+
+
+def triage_corrections(limit: int = 1000) -> list[dict]:
+    """Tickets where staff changed triage's topic, level or urgency (to improve the rules)."""
+    rows = db.session.execute(
+        select(Ticket.reference, Ticket.triage, Topic.code, Ticket.level, Ticket.priority)
+        .outerjoin(Topic, Ticket.topic_id == Topic.id)
+        .order_by(Ticket.id.desc()).limit(limit))
+    corrections = []
+    for reference, suggestion, topic_code, level, priority in rows:
+        if not suggestion:
+            continue
+        final = {"topic": topic_code, "level": level,
+                 "urgent": priority == Priority.URGENT}
+        changes = {key: (suggestion.get(key), value) for key, value in final.items()
+                   if suggestion.get(key) is not None and suggestion.get(key) != value}
+        if changes:
+            corrections.append({"reference": reference, "changes": changes})
+    return corrections

@@ -6,22 +6,27 @@ from zoneinfo import ZoneInfo
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, send_file, url_for
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
 from sqlalchemy import select
 
 from legaldesk.auth.models import Organisation, Role, User
 from legaldesk.errors import LegalDeskError
 from legaldesk.extensions import db
-from legaldesk.tickets import services
+from legaldesk.tickets import campaigns, services
 from legaldesk.tickets.attachments import attachment_path
 from legaldesk.tickets.forms import (
     AskForm,
     AssignForm,
+    CampaignAnswerForm,
+    CampaignForm,
+    CampaignTagForm,
     ClassifyForm,
     LogCallForm,
     MessageForm,
     ReasonForm,
     StatusForm,
+    UrgencyForm,
 )
 from legaldesk.tickets.models import ALLOWED_STATUS_CHOICES, Topic
 from legaldesk.web import commit_or_flash, now, roles_required
@@ -65,6 +70,8 @@ def new():
                                            message=ticket.messages[0])
             if form.callback.data:
                 services.request_callback(current_user, ticket, "", now=now())
+            from legaldesk.kb.services import record_ask_submitted  # deflection: asked anyway
+            record_ask_submitted(current_user, request.form.get("kb_session"), ticket, now=now())
             db.session.commit()
         except LegalDeskError as exc:
             db.session.rollback()
@@ -85,6 +92,7 @@ def show(reference: str):
     return render_template(
         "tickets/show.html", ticket=ticket, forms=forms, message_form=MessageForm(),
         reason_form=ReasonForm(), messages=services.public_messages(current_user, ticket),
+        campaigns=_active_campaigns() if current_user.is_staff else [],
         local_tz=ZoneInfo(ticket.organisation.effective_timezone if ticket.organisation
                           else "Europe/Paris"),
     )
@@ -163,12 +171,14 @@ def act(reference: str, action_name: str):
     form = form_class()
     if form_class is StatusForm:
         form.status.choices = ALLOWED_STATUS_CHOICES
+    if form_class is CampaignTagForm:
+        form.campaign.choices = [("", "")] + [(c.code, c.label) for c in _active_campaigns()]
     if form_class is AssignForm:
         form.assignee.choices = [("", "")] + [(str(u.id), u.name) for u in
                                              services.assignable_staff(ticket)]
     if not form.validate_on_submit():
         return _invalid(ticket)
-    return commit_or_flash(lambda: call(ticket, form), _(message), _back(ticket))
+    return commit_or_flash(lambda: call(ticket, form), str(message), _back(ticket))
 
 
 def _assignee(form):
@@ -176,29 +186,35 @@ def _assignee(form):
 
 
 _ACTIONS = {
-    "claim": (ReasonForm, "Demande prise en charge.",
+    "claim": (ReasonForm, _l("Demande prise en charge."),
               lambda t, f: services.claim_ticket(current_user, t, now=now())),
-    "assign": (AssignForm, "Attribution enregistrée.",
+    "assign": (AssignForm, _l("Attribution enregistrée."),
                lambda t, f: services.assign_ticket(current_user, t, _assignee(f), now=now())),
-    "status": (StatusForm, "Statut mis à jour.",
+    "status": (StatusForm, _l("Statut mis à jour."),
                lambda t, f: services.set_status(current_user, t, f.status.data, now=now())),
-    "escalate": (ReasonForm, "Demande transmise aux juristes.",
+    "escalate": (ReasonForm, _l("Demande transmise aux juristes."),
                  lambda t, f: services.escalate_ticket(current_user, t, f.reason.data,
                                                        now=now())),
-    "deescalate": (ReasonForm, "Demande renvoyée à la délégation.",
+    "deescalate": (ReasonForm, _l("Demande renvoyée à la délégation."),
                    lambda t, f: services.deescalate_ticket(current_user, t, f.reason.data,
                                                            now=now())),
-    "classify": (ClassifyForm, "Classement mis à jour.",
+    "classify": (ClassifyForm, _l("Classement mis à jour."),
                  lambda t, f: services.classify_ticket(
                      current_user, t, now=now(), topic=_topic(f.topic.data),
                      level=f.level.data, priority=f.priority.data,
                      confidential=f.confidential.data, reason=f.reason.data)),
-    "close": (ReasonForm, "Demande close.",
+    "close": (ReasonForm, _l("Demande close."),
               lambda t, f: services.close_ticket(current_user, t, now=now())),
-    "reopen": (ReasonForm, "Demande rouverte.",
+    "reopen": (ReasonForm, _l("Demande rouverte."),
                lambda t, f: services.reopen_ticket(current_user, t, now=now(),
                                                    reason=f.reason.data)),
-    "callback": (ReasonForm, "Demande de rappel transmise à l'équipe juridique.",
+    "urgency": (UrgencyForm, _l("Urgence mise à jour."),
+                lambda t, f: services.set_urgency(current_user, t, f.urgent.data == "1",
+                                                  f.reason.data, now=now())),
+    "campaign": (CampaignTagForm, _l("Campagne mise à jour."),
+                 lambda t, f: campaigns.tag_tickets(current_user, [t.reference],
+                                                    f.campaign.data or None, now=now())),
+    "callback": (ReasonForm, _l("Demande de rappel transmise à l'équipe juridique."),
                  lambda t, f: services.request_callback(current_user, t, f.reason.data,
                                                         now=now())),
 }
@@ -244,6 +260,7 @@ def _filters_from_args() -> services.QueueFilters:
         region=args.get("region", ""), channel=args.get("channel", ""),
         assignee=args.get("assignee", ""), min_age_days=args.get("age", type=int),
         only_open=args.get("all") != "1",
+        sort="received" if args.get("sort") == "received" else "due",
     )
 
 
@@ -278,7 +295,7 @@ def _log_from_form(form: LogCallForm):
         current_user, subject=form.subject.data, body=form.body.data, now=now(),
         organisation=organisation, requester=requester, channel=form.channel.data,
         received_at=local, topic=_topic(form.topic.data),
-        priority="urgent" if form.urgent.data else "normal",
+        priority="urgent" if form.urgent.data else None,
     )
 
 
@@ -349,3 +366,41 @@ def _back(ticket) -> str:
 def _invalid(ticket):
     flash(_("Formulaire incomplet : vérifiez les champs."), "error")
     return redirect(_back(ticket))
+
+
+def _active_campaigns():
+    from legaldesk.tickets.models import Campaign
+    return db.session.scalars(select(Campaign).where(Campaign.active.is_(True))
+                              .order_by(Campaign.label)).all()
+
+
+@bp.route("/campaigns", methods=["GET", "POST"])
+@roles_required("delegate", "jurist", "manager")
+def campaign_list():
+    """Campaigns with their open-ticket counts; jurists and managers create them."""
+    form = CampaignForm()
+    if form.validate_on_submit():
+        return commit_or_flash(lambda: campaigns.save_campaign(
+            current_user, form.code.data, label=form.label.data,
+            keywords=form.keywords.data.splitlines(), canned_answer=form.canned_answer.data,
+            note_url=form.note_url.data), _("Campagne enregistrée."),
+            url_for("tickets.campaign_list"))
+    rows = [(c, len(campaigns.campaign_tickets(current_user, c.code)))
+            for c in _active_campaigns()]
+    return render_template("tickets/campaigns.html", rows=rows, form=form)
+
+
+@bp.route("/campaigns/<code>", methods=["GET", "POST"])
+@roles_required("delegate", "jurist", "manager")
+def campaign(code: str):
+    """A campaign's open tickets; answer the selected ones in one action."""
+    item = campaigns.get_campaign(code)
+    form = CampaignAnswerForm(body=item.canned_answer)
+    if form.validate_on_submit():
+        selected = request.form.getlist("references")
+        return commit_or_flash(lambda: campaigns.answer_campaign(
+            current_user, code, selected, form.body.data, now=now()),
+            _("Réponse envoyée à chaque demandeur sur son canal."),
+            url_for("tickets.campaign", code=code))
+    return render_template("tickets/campaign.html", campaign=item, form=form,
+                           tickets=campaigns.campaign_tickets(current_user, code))

@@ -172,3 +172,16 @@ def test_cli_creates_users_and_orgs(app):
     assert result.exit_code != 0 and "structure" in result.output
     listing = runner.invoke(args=["users", "list"])
     assert "cli@example.org" in listing.output
+
+
+def test_admin_sees_pending_notifications(client, make):
+    from legaldesk.notify.services import queue_notification
+    queue_notification(channel="email", recipient="membre@example.org", subject="Réponse",
+                       body="Texte", purpose="answer", now=NOW)
+    db.session.commit()
+    login(client, make.user("admin"))
+    page = client.get("/admin/outbox").get_data(as_text=True)
+    assert "membre@example.org" in page and "pending" in page
+    client.post("/logout")
+    login(client, make.user("manager"))
+    assert client.get("/admin/outbox").status_code == 403

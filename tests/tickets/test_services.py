@@ -223,7 +223,7 @@ def test_claim_is_exclusive(desk):
 
 def test_only_manager_reassigns_someone_elses_ticket(desk):
     ticket = ask(desk, "ressources_humaines")
-    services.claim_ticket(desk["jurist"], ticket, now=NOW)
+    assert ticket.assignee == desk["jurist"]  # expert: assigned at once to the social-law jurist
     with pytest.raises(Forbidden):
         services.assign_ticket(desk["jurist2"], ticket, desk["jurist2"], now=NOW)
     services.assign_ticket(desk["manager"], ticket, desk["jurist2"], now=NOW, reason="charge")

@@ -149,3 +149,34 @@ def test_queue_filters_and_english_locale(client, people):
     client.post("/lang/en", data={"next": "/queue/delegation"})
     page = client.get("/queue/delegation").get_data(as_text=True)
     assert '<html lang="en">' in page
+
+
+def test_staff_see_triage_reasons_and_set_urgency(client, people):
+    login(client, people["adherent"])
+    ask(client, subject="Accident", body="Un salarié s'est blessé ce matin sur le chantier.",
+        topic="")
+    reference = latest().reference
+    client.post("/logout")
+    login(client, people["jurist"])
+    page = client.get(f"/tickets/{reference}").get_data(as_text=True)
+    assert "Tri automatique" in page and "accident_du_travail" in page
+    client.post(f"/tickets/{reference}/urgency", data={"urgent": "0", "reason": "Fausse alerte"})
+    assert latest().priority == "normal"
+
+
+def test_campaign_bulk_answer_page(client, people, make):
+    from legaldesk.tickets.campaigns import save_campaign
+    manager = make.user("manager")
+    save_campaign(manager, "fin-pass", label="Fin du pass", keywords=["fin du pass"])
+    db.session.commit()
+    login(client, people["adherent"])
+    ask(client, subject="Pass IAE", body="Que faire à la fin du pass ?", topic="")
+    reference = latest().reference
+    client.post("/logout")
+    login(client, people["delegate"])
+    page = client.get("/campaigns/fin-pass").get_data(as_text=True)
+    assert reference in page
+    client.post("/campaigns/fin-pass", data={"references": [reference],
+                                             "body": "Réponse commune"})
+    ticket = latest()
+    assert ticket.status == "answered" and ticket.messages[-1].body == "Réponse commune"

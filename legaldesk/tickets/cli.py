@@ -1,0 +1,87 @@
+"""Ticket commands: `legaldesk triage` (read-only) and campaign management."""
+
+from __future__ import annotations
+
+import json
+import sys
+
+import click
+from flask import current_app
+from flask.cli import with_appcontext
+from sqlalchemy.exc import SQLAlchemyError
+
+from legaldesk.cli import service_command
+from legaldesk.models import utcnow
+
+
+@click.command("triage")
+@click.option("--subject", default="", help="Objet de la question")
+@click.option("--text", default=None, help="Texte (sinon lu sur l'entrée standard)")
+@click.option("--json", "as_json", is_flag=True, help="Un objet JSON")
+@with_appcontext
+def triage_command(subject: str, text: str | None, as_json: bool):
+    """Print the triage decision for a question; touches no data."""
+    from legaldesk.extensions import db
+    from legaldesk.tickets.triage import triage
+
+    body = text if text is not None else sys.stdin.read()
+    try:
+        from legaldesk.tickets.routing import topic_rules
+        rules = topic_rules() or None
+    except SQLAlchemyError:
+        rules = None  # no database yet: the default vocabulary
+    finally:
+        db.session.rollback()
+    decision = triage(subject, body, rules, now=utcnow(),
+                      deadline_window_days=current_app.config["URGENT_DEADLINE_WINDOW_DAYS"])
+    if as_json:
+        click.echo(json.dumps(decision.to_dict(), ensure_ascii=False))
+        return
+    urgency = f"URGENT ({decision.urgent_case})" if decision.urgent else "non urgent"
+    click.echo(f"thème : {decision.topic} ({decision.topic_confidence:.0%})")
+    click.echo(f"niveau : {decision.level} — spécialité : {decision.specialty or '—'}")
+    click.echo(f"urgence : {urgency}{' — à vérifier' if decision.check_urgency else ''}")
+    for reason in decision.reasons:
+        click.echo(f"  - {reason}")
+
+
+@click.group("campaigns")
+def campaigns_group():
+    """Deadline campaigns (tag, keyword rule, canned answer)."""
+
+
+@campaigns_group.command("save")
+@click.argument("code")
+@click.option("--label", required=True)
+@click.option("--keyword", "keywords", multiple=True, help="Expression déclenchante (répétable)")
+@click.option("--answer", "canned_answer", default="", help="Réponse type")
+@click.option("--note-url", default=None)
+@service_command
+def campaigns_save(code, label, keywords, canned_answer, note_url):
+    """Create or update a campaign."""
+    from legaldesk.tickets.campaigns import save_campaign
+    campaign = save_campaign(None, code, label=label, keywords=keywords,
+                             canned_answer=canned_answer, note_url=note_url)
+    click.echo(f"Campagne {campaign.code} enregistrée ({len(campaign.keywords)} expressions).")
+
+
+@click.command("triage-corrections")
+@click.option("--json", "as_json", is_flag=True)
+@with_appcontext
+def corrections_command(as_json: bool):
+    """Tickets whose final topic, level or urgency differs from triage's suggestion."""
+    from legaldesk.tickets.services import triage_corrections
+    rows = triage_corrections()
+    if as_json:
+        click.echo(json.dumps(rows, ensure_ascii=False))
+        return
+    for row in rows:
+        changes = ", ".join(f"{k}: {a} → {b}" for k, (a, b) in row["changes"].items())
+        click.echo(f"{row['reference']}  {changes}")
+
+
+def register(cli) -> None:
+    """Attach the ticket commands."""
+    cli.add_command(triage_command)
+    cli.add_command(campaigns_group)
+    cli.add_command(corrections_command)

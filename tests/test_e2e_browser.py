@@ -1,0 +1,158 @@
+"""End to end in headless Chromium: a question goes adherent → delegate → jurist → answer."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from playwright.sync_api import Page, expect
+from sqlalchemy import select
+
+from legaldesk.extensions import db
+from legaldesk.tickets.models import Ticket
+from tests import browser_support
+from tests.browser_support import BrowserPage, LiveServer, chromium_session
+from tests.conftest import Factory
+
+live_server = browser_support.live_server  # a module attribute is how pytest finds the fixture
+
+QUESTION_SUBJECT = "Durée d'une PMSMP pour un salarié en insertion"
+QUESTION_BODY = "Combien de temps peut durer une PMSMP pour un salarié en CDDI ?"
+ESCALATION_REASON = "Situation individuelle : avis d'un juriste nécessaire"
+ANSWER = "Une PMSMP dure au plus un mois, renouvelable une fois pour le même objectif."
+
+
+@pytest.fixture
+def accounts(make) -> dict[str, str]:
+    """E-mails of an IDF adherent, the IDF delegate and a jurist, committed for the browser."""
+    organisation = make.organisation("AI Les Tilleuls", region="IDF")
+    emails = {
+        "adherent": make.user("adherent", organisation=organisation).email,
+        "delegate": make.user("delegate", region="IDF").email,
+        "jurist": make.user("jurist", specialty="droit_social").email,
+    }
+    db.session.commit()  # end the read transaction: on SQLite it holds the write lock
+    return emails
+
+
+def log_in_with_keyboard(page: Page, email: str) -> None:
+    """Fill the log-in form and submit it from the keyboard only, checking the tab order."""
+    email_field = page.get_by_label("Adresse e-mail", exact=True)
+    email_field.fill(email)
+    page.keyboard.press("Tab")
+    expect(page.get_by_label("Mot de passe", exact=True)).to_be_focused()
+    page.keyboard.type(Factory.password)
+    page.keyboard.press("Tab")
+    expect(page.get_by_role("button", name="Se connecter", exact=True)).to_be_focused()
+    page.keyboard.press("Enter")
+
+
+def log_in(browser: BrowserPage, email: str) -> None:
+    """Open the log-in page, check it is French, and log in."""
+    browser.goto("/login")
+    expect(page_heading(browser.page)).to_have_text("Connexion au service juridique")
+    log_in_with_keyboard(browser.page, email)
+    expect(browser.page.get_by_role("button", name="Se déconnecter", exact=True)).to_be_visible()
+
+
+def log_out(page: Page) -> None:
+    """Use the header's log-out button and check the French confirmation."""
+    page.get_by_role("button", name="Se déconnecter", exact=True).click()
+    expect(page.locator(".flash")).to_contain_text("Vous êtes déconnecté(e).")
+
+
+def page_heading(page: Page):
+    """The page's first-level heading."""
+    return page.get_by_role("heading", level=1)
+
+
+def flash(page: Page):
+    """The flash messages area."""
+    return page.locator(".flashes")
+
+
+def ask_question(browser: BrowserPage) -> str:
+    """The adherent asks on /tickets/new and reads the new reference."""
+    page = browser.page
+    page.get_by_role("link", name="Poser une question", exact=True).first.click()
+    expect(page_heading(page)).to_have_text("Poser une question à l'équipe juridique")
+    page.get_by_label("Objet", exact=True).fill(QUESTION_SUBJECT)
+    page.get_by_label("Votre question", exact=True).fill(QUESTION_BODY)
+    page.get_by_label("Thème (facultatif)", exact=True).select_option("pmsmp")
+    page.get_by_role("button", name="Envoyer ma question", exact=True).click()
+    reference = page.locator("h1 .ref").inner_text()
+    assert re.fullmatch(r"LD-\d{4}-\d{5}", reference), reference
+    expect(flash(page)).to_contain_text(f"Votre demande {reference} est enregistrée.")
+    expect(page.locator(".thread")).to_contain_text(QUESTION_BODY)
+    return reference
+
+
+def open_from_queue(page: Page, queue_title: str, reference: str) -> None:
+    """From a staff member's home queue, open the ticket by its reference."""
+    expect(page_heading(page)).to_contain_text(queue_title)
+    page.get_by_role("link", name=reference, exact=True).click()
+    expect(page.locator("h1 .ref")).to_have_text(reference)
+
+
+def escalate(page: Page, reference: str) -> None:
+    """The delegate sends the ticket to the jurists with a reason."""
+    page.get_by_label("Motif de l'escalade", exact=True).fill(ESCALATION_REASON)
+    page.get_by_role("button", name="Transmettre aux juristes", exact=True).click()
+    expect(flash(page)).to_contain_text("Demande transmise aux juristes.")
+    page.get_by_role("link", name="File de la délégation", exact=True).click()
+    expect(page.get_by_role("link", name=reference, exact=True)).to_have_count(0)
+
+
+def claim_and_answer(page: Page) -> None:
+    """The jurist claims the ticket, then answers the requester."""
+    page.get_by_role("button", name="Prendre en charge", exact=True).click()
+    expect(flash(page)).to_contain_text("Demande prise en charge.")
+    expect(page.locator(".facts")).to_contain_text("Attribuée")
+    # By id: the field macro's <label for="body"> does not follow the id="answer-body" override.
+    page.locator("#answer-body").fill(ANSWER)
+    page.get_by_role("button", name="Envoyer la réponse", exact=True).click()
+    expect(flash(page)).to_contain_text("Réponse envoyée au demandeur.")
+    expect(page.locator(".history")).to_contain_text(ESCALATION_REASON)
+
+
+def read_answer(page: Page, reference: str) -> None:
+    """The adherent finds the answered ticket in its list and reads the answer."""
+    expect(page_heading(page)).to_have_text("Les demandes de AI Les Tilleuls")
+    row = page.get_by_role("row").filter(has_text=reference)
+    expect(row).to_contain_text("Répondue")
+    row.get_by_role("link", name=reference, exact=True).click()
+    answer = page.locator(".msg-outbound")
+    expect(answer).to_contain_text("Réponse")
+    expect(answer).to_contain_text(ANSWER)
+    expect(page.get_by_role("heading", name="Historique", exact=True)).to_have_count(0)
+
+
+@pytest.mark.browser
+def test_question_escalated_answered_and_read(live_server: LiveServer, accounts, tmp_path):
+    """The "done means" scenario through the real French pages, with no server or JS error."""
+    with chromium_session(live_server) as browser:
+        log_in(browser, accounts["adherent"])
+        reference = ask_question(browser)
+        log_out(browser.page)
+
+        log_in(browser, accounts["delegate"])
+        open_from_queue(browser.page, "File de la délégation", reference)
+        escalate(browser.page, reference)
+        log_out(browser.page)
+
+        log_in(browser, accounts["jurist"])
+        open_from_queue(browser.page, "File nationale", reference)
+        claim_and_answer(browser.page)
+        log_out(browser.page)
+
+        log_in(browser, accounts["adherent"])
+        read_answer(browser.page, reference)
+        browser.page.screenshot(path=tmp_path / "answered-ticket.png", full_page=True)
+        problems = browser.problems.all()
+
+    db.session.expire_all()
+    ticket = db.session.scalar(select(Ticket).where(Ticket.reference == reference))
+    assert (ticket.status, ticket.queue, ticket.assignee.email) == (
+        "answered", "national", accounts["jurist"])
+    db.session.rollback()
+    assert not problems, "\n".join(problems)
