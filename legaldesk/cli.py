@@ -256,13 +256,15 @@ def serve_command(host: str, port: int, with_scheduler: bool):
     import sys
 
     from flask import current_app
+    from werkzeug.serving import run_simple
 
     scheduler = None
     if with_scheduler:
         # Its own process, as in production: it holds the lease, the web server does not.
         scheduler = subprocess.Popen([sys.executable, "-m", "legaldesk", "scheduler"])
     try:
-        current_app.run(host=host, port=port, use_reloader=False, threaded=True)
+        run_simple(host, port, current_app._get_current_object(), threaded=True,
+                   use_reloader=False)
     finally:
         if scheduler is not None:
             scheduler.terminate()
