@@ -132,6 +132,7 @@ def build_baseline(path: Path, corpus: list[dict]) -> Searcher:
     parser = MultifieldParser(["title", "body"], schema, group=OrGroup)
 
     def search(text: str) -> list[str]:
+        """Run one query."""
         try:
             query = parser.parse(text)
         except Exception:  # the baseline's parser may choke on user punctuation
@@ -151,6 +152,7 @@ def build_engine(path: Path, corpus: list[dict]) -> KnowledgeIndex:
 def engine_searcher(engine: KnowledgeIndex) -> Searcher:
     """Ids of the first page of our engine's results."""
     def search(text: str) -> list[str]:
+        """Run one query."""
         return [hit.id for hit in engine.search(text, pagelen=K).hits]
     return search
 

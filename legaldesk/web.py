@@ -31,13 +31,17 @@ def roles_required(*roles: str) -> Callable:
     return decorator
 
 
-def commit_or_flash(action: Callable[[], object], success: str, target: str):
-    """Run a service call, commit once, flash the outcome and redirect to target."""
+def commit_or_flash(action: Callable[[], object], success: str, target: str,
+                    after_commit: Callable[[], object] | None = None):
+    """Run a service call, commit once, then run after_commit, flash and redirect to target."""
     try:
         action()
         db.session.commit()
-        flash(success, "success")
     except LegalDeskError as exc:
         db.session.rollback()
         flash(exc.message, "error")
+        return redirect(target)
+    if after_commit is not None:
+        after_commit()  # side effects that leave the database happen after commit
+    flash(success, "success")
     return redirect(target)

@@ -49,7 +49,7 @@ ELIDED = frozenset({"l", "d", "j", "m", "n", "s", "t", "c", "qu", "jusqu", "lors
                     "quoiqu"})
 STOP_WORDS = frozenset(stopwords_for_language("fr")) | frozenset(
     {"a", "les", "leurs", "cet", "cette", "ceux", "celle", "celles", "celui", "cela", "ceci",
-     "dont", "où", "ou", "ça", "si", "donc", "car", "ainsi"})
+     "dont", "où", "ou", "ça", "si", "donc", "car", "ainsi", "entre", "chez", "vers"})
 # Words of a question's frame ("quelle est...", "comment faire...") weigh less in queries.
 QUESTION_WORDS = frozenset({
     "quel", "quelle", "quels", "quelles", "comment", "combien", "pourquoi", "quand", "peut",
@@ -59,7 +59,7 @@ QUESTION_WORDS = frozenset({
 _LIGATURES = str.maketrans({"œ": "oe", "Œ": "OE", "æ": "ae", "Æ": "AE", "ß": "ss"})
 _french_stem = stemmer_for_language("fr")
 _STEM_CACHE: dict[str, tuple[str, ...]] = {}
-_STEM_CACHE_LIMIT = 400_000
+_STEM_CACHE_LIMIT = 200_000
 
 
 def fold_accents(text: str) -> str:
@@ -90,6 +90,18 @@ def stem_terms(word: str) -> tuple[str, ...]:
     return terms
 
 
+def light_key(word: str) -> str:
+    """Lower case, no accents, no plural s/x, no feminine e, no final double consonant."""
+    key = fold_accents(word.lower())
+    if len(key) > 3 and key[-1] in "sx":
+        key = key[:-1]
+    if len(key) > 3 and key[-1] == "e":
+        key = key[:-1]
+    if len(key) > 3 and key[-1] == key[-2] and key[-1] not in "aeiouy":
+        key = key[:-1]
+    return key
+
+
 def strip_elision(word: str) -> tuple[str, int]:
     """Drop a French elided article (l', d', qu'...); return the word and the chars removed."""
     for i, char in enumerate(word):
@@ -111,8 +123,12 @@ class WordToken(NamedTuple):
 
     @property
     def key(self) -> str:
-        """The accent-free form used to match synonym keys whatever the user's accents."""
-        return self.terms[-1] if self.terms else ""
+        """Light, accent-free form matching synonym keys: plural and feminine endings removed.
+
+        Lighter than the index stem on purpose: "rendez" and "rendement" share a stem, not a
+        key, so a synonym of one is never applied to the other.
+        """
+        return light_key(self.surface) if self.terms else ""
 
 
 class FrenchAnalysis:
@@ -347,6 +363,7 @@ class Expansion:
 
     text: str
     terms: tuple[tuple[str, ...], ...]
+    key: tuple[str, ...] = ()
 
 
 class ExpansionMap:
@@ -362,12 +379,13 @@ class ExpansionMap:
     def _add(self, table: SynonymTable, analysis: FrenchAnalysis, term: str, other: str) -> None:
         key = tuple(w.key for w in analysis.words(term) if w.terms)
         words = [w for w in analysis.words(other) if w.terms]
-        if not key or not words or tuple(w.key for w in words) == key:
+        other_key = tuple(w.key for w in words)
+        if not key or not words or other_key == key:
             return
         expansions = self.by_key.setdefault(key, [])
-        if any(tuple(t[-1] for t in e.terms) == tuple(w.key for w in words) for e in expansions):
+        if any(e.key == other_key for e in expansions):
             return
-        expansions.append(Expansion(other, tuple(w.terms for w in words)))
+        expansions.append(Expansion(other, tuple(w.terms for w in words), other_key))
         if len(key) == 1 and table.is_acronym(term) and term.lower() in table.lowercase_words:
             self.upper_only.add(key)
         self.max_len = max(self.max_len, len(key))
@@ -607,6 +625,8 @@ class SearchState:
         key = (fieldname, text)
         found = self._df.get(key)
         if found is None:
+            if len(self._df) > 200_000:
+                self._df.clear()
             found = self._df[key] = self.reader.doc_frequency(fieldname, text)
         return found
 
@@ -1072,7 +1092,7 @@ class KnowledgeIndex:
 
     def _writer(self, timeout: float, **kwargs):
         try:
-            return self._ix.writer(timeout=timeout, **kwargs)
+            return self._ix.writer(timeout=timeout, compound=False, **kwargs)
         except index.LockError as exc:
             raise IndexBusy(f"search index {self.path} is locked by another writer") from exc
 
@@ -1122,7 +1142,8 @@ class KnowledgeIndex:
         return count
 
     def _bulk_writer(self, ix, procs: int, limitmb: int, timeout: float):
-        kwargs: dict = {"limitmb": limitmb}
+        # Separate segment files: Whoosh copies a compound segment file into memory on opening.
+        kwargs: dict = {"limitmb": limitmb, "compound": False}
         if procs > 1:
             kwargs.update(procs=procs, multisegment=True)
         try:
@@ -1212,6 +1233,15 @@ class KnowledgeIndex:
     def doc_count(self) -> int:
         """Number of live documents."""
         return self._state().reader.doc_count()
+
+    def warm(self) -> None:
+        """Load what the first search would (columns, lengths, synonym map); call at start-up."""
+        state = self._state()
+        self.expansions()
+        for fieldname in TEXT_FIELDS:
+            for leaf, _offset, data in state.leaves:
+                state.lengths(data, leaf, fieldname)
+        _visible_mask(state, AUDIENCES, False, (), ())
 
     # search ---------------------------------------------------------------------------------
 

@@ -51,7 +51,7 @@ from legaldesk.kb.models import Audience, BodyFormat, Note, NoteKind, NoteStatus
 from legaldesk.tickets import services as tickets
 from legaldesk.tickets.attachments import attachment_path
 from legaldesk.tickets.models import Topic
-from legaldesk.web import now, roles_required
+from legaldesk.web import commit_or_flash, now, roles_required
 
 log = logging.getLogger(__name__)
 bp = Blueprint("kb", __name__, url_prefix="/kb")
@@ -326,16 +326,9 @@ def _delete(item: Note):
 
 
 def _commit_note(note_id: int, action, success: str, target: str | None = None):
-    try:
-        action()
-        db.session.commit()
-    except LegalDeskError as exc:
-        db.session.rollback()
-        flash(exc.message, "error")
-        return redirect(target or url_for("kb.note", note_id=note_id))
-    services.apply_after_commit([note_id], now())
-    flash(success, "success")
-    return redirect(target or url_for("kb.note", note_id=note_id))
+    """Commit a note change, then let the search index follow it."""
+    return commit_or_flash(action, success, target or url_for("kb.note", note_id=note_id),
+                           after_commit=lambda: services.apply_after_commit([note_id], now()))
 
 
 # --- revisions --------------------------------------------------------------------------------
