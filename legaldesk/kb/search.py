@@ -18,6 +18,7 @@ import shutil
 import threading
 import time
 import unicodedata
+import weakref
 from array import array
 from bisect import bisect_left
 from collections import Counter, OrderedDict
@@ -615,8 +616,9 @@ class SearchState:
         self._corrections: dict[str, list[tuple[str, int]]] = {}
 
     def close(self) -> None:
-        """Close the underlying searcher."""
-        self.searcher.close()
+        """Close the underlying searcher (once)."""
+        if not getattr(self.searcher, "is_closed", False):
+            self.searcher.close()
 
     # statistics -----------------------------------------------------------------------------
 
@@ -670,10 +672,6 @@ class SearchState:
         if len(self._masks) > 32:
             self._masks.popitem(last=False)
         return mask
-
-    def doc_meta(self, docnum: int) -> tuple[str, tuple[str, ...]]:
-        """(kind, topics) of a global document number."""
-        return self.kinds[docnum], self.topics[docnum]
 
     # postings -------------------------------------------------------------------------------
 
@@ -1043,6 +1041,8 @@ class KnowledgeIndex:
         self._lock = threading.Lock()
         self._expansions: ExpansionMap | None = None
         self._expansions_for: FrenchAnalysis | None = None
+        # Searchers hold open segment files: close them even if the owner forgets to.
+        self._finalizer = weakref.finalize(self, _close_states, self._states, self._lock)
         self.path.mkdir(parents=True, exist_ok=True)
         if index.exists_in(str(self.path)):
             self._ix = index.open_dir(str(self.path))
@@ -1090,9 +1090,14 @@ class KnowledgeIndex:
 
     # writes ---------------------------------------------------------------------------------
 
-    def _writer(self, timeout: float, **kwargs):
+    def _open_writer(self, ix, timeout: float, **kwargs):
+        """The one way to a Whoosh writer: wait up to `timeout` s for the lock, else IndexBusy.
+
+        Segments are written as separate files: Whoosh copies a compound segment file into
+        memory when it opens it, which would cost each reader process the index size in RAM.
+        """
         try:
-            return self._ix.writer(timeout=timeout, compound=False, **kwargs)
+            return ix.writer(timeout=timeout, compound=False, **kwargs)
         except index.LockError as exc:
             raise IndexBusy(f"search index {self.path} is locked by another writer") from exc
 
@@ -1101,7 +1106,7 @@ class KnowledgeIndex:
         unique = {doc.id: doc for doc in docs}
         if not unique:
             return 0
-        writer = self._writer(timeout)
+        writer = self._open_writer(self._ix, timeout)
         try:
             for doc in unique.values():
                 writer.update_document(**_to_fields(doc))
@@ -1116,7 +1121,7 @@ class KnowledgeIndex:
         ids = list(dict.fromkeys(ids))
         if not ids:
             return 0
-        writer = self._writer(timeout)
+        writer = self._open_writer(self._ix, timeout)
         try:
             count = sum(writer.delete_by_term("id", doc_id) for doc_id in ids)
         except BaseException:
@@ -1142,14 +1147,9 @@ class KnowledgeIndex:
         return count
 
     def _bulk_writer(self, ix, procs: int, limitmb: int, timeout: float):
-        # Separate segment files: Whoosh copies a compound segment file into memory on opening.
-        kwargs: dict = {"limitmb": limitmb, "compound": False}
         if procs > 1:
-            kwargs.update(procs=procs, multisegment=True)
-        try:
-            return ix.writer(timeout=timeout, **kwargs)
-        except index.LockError as exc:
-            raise IndexBusy(f"search index {self.path} is locked by another writer") from exc
+            return self._open_writer(ix, timeout, limitmb=limitmb, procs=procs, multisegment=True)
+        return self._open_writer(ix, timeout, limitmb=limitmb)
 
     def _rebuild_by_swap(self, docs: Iterable[SearchDocument], schema: fields.Schema,
                          procs: int, limitmb: int, timeout: float) -> int:
@@ -1181,21 +1181,21 @@ class KnowledgeIndex:
 
     # reading --------------------------------------------------------------------------------
 
-    def _signature(self) -> tuple:
-        generation = self._ix.latest_generation()
-        toc = self.path / f"_{self._ix.indexname}_{generation}.toc"
+    def _signature(self) -> tuple | None:
+        """Generation and TOC file identity (a swapped directory changes it); None if absent."""
         try:
-            stat = toc.stat()
-        except FileNotFoundError:
-            return (generation, None)
+            generation = self._ix.latest_generation()
+            stat = (self.path / f"_{self._ix.indexname}_{generation}.toc").stat()
+        except OSError:
+            return None
         return (generation, stat.st_ino, stat.st_mtime_ns)
 
     def _state(self) -> SearchState:
         """This thread's search state, reopened when the index changed on disk."""
         signature = self._signature()
         state: SearchState | None = getattr(self._local, "state", None)
-        if state is not None and state.signature == signature:
-            return state
+        if state is not None and (signature is None or state.signature == signature):
+            return state  # unchanged, or mid-swap by a rebuild: the open searcher still reads
         self._ix = index.open_dir(str(self.path))
         searcher = self._ix.searcher()
         self._local.schema = searcher.schema
@@ -1223,11 +1223,8 @@ class KnowledgeIndex:
         self._postings.forget_segments(live)
 
     def close(self) -> None:
-        """Close every open searcher of this object."""
-        with self._lock:
-            for state in self._states:
-                state.close()
-            self._states.clear()
+        """Close every open searcher of this object (it reopens one if used again)."""
+        _close_states(self._states, self._lock)
         self._local = threading.local()
 
     def doc_count(self) -> int:
@@ -1478,6 +1475,13 @@ class KnowledgeIndex:
 
 # ---------------------------------------------------------------------------------------------
 # Helpers
+
+
+def _close_states(states: list[SearchState], lock: threading.Lock) -> None:
+    with lock:
+        for state in states:
+            state.close()
+        states.clear()
 
 
 _COMPILED: dict[tuple[int, FrenchAnalysis], tuple[SynonymTable, ExpansionMap]] = {}
