@@ -116,6 +116,15 @@ class Ticket(db.Model):
         # SLA: queues sort by the running clock's due time; sla_check scans running clocks.
         Index("ix_tickets_queue_next_due", "queue", "next_due_at"),
         Index("ix_tickets_next_due", "next_due_at"),
+        # SLA reports: the backlog (open tickets by age), and every column the period report and
+        # breach counts read, so SQLite copies a period from the index, not row by row.
+        Index("ix_tickets_status_received", "status", "received_at"),
+        Index("ix_tickets_sla_report", "received_at", "channel", "level", "priority",
+              "requester_type", "region_id", "topic_id", "assignee_id",
+              "first_response_calendar_seconds", "first_response_business_seconds",
+              "resolution_calendar_seconds", "resolution_business_seconds",
+              "first_response_target_seconds", "resolution_target_seconds", "status",
+              "paused_since", "first_response_at", "first_response_due_at", "resolution_due_at"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
