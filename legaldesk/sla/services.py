@@ -31,10 +31,14 @@ from legaldesk.auth.services import require_role
 from legaldesk.errors import InvalidInput
 from legaldesk.extensions import db
 from legaldesk.notify.services import notify_requester, queue_notification
-from legaldesk.sla.calendar import add_business_seconds, business_seconds_between
+from legaldesk.sla.calendar import (
+    BusinessCalendar,
+    add_business_seconds,
+    business_seconds_between,
+)
 from legaldesk.sla.models import Clock, EventKind, SlaEvent, SlaPolicy
 from legaldesk.tickets.models import OPEN_STATUSES, Level, Priority, Queue, Status, Ticket
-from legaldesk.tickets.routing import region_delegates, ticket_calendar
+from legaldesk.tickets.routing import region_delegates
 
 HOUR = 3600
 PAUSED_STATUSES = frozenset({Status.WAITING_ON_REQUESTER, Status.ANSWERED, Status.CLOSED})
@@ -464,7 +468,7 @@ def close_stale_answered(now: datetime) -> int:
     days = current_app.config["SLA_AUTO_CLOSE_DAYS"]
     if not days:
         return 0
-    from legaldesk.tickets.services import _change_status  # the one status state machine
+    from legaldesk.tickets.services import close_by_system
 
     closed = 0
     stale = db.session.scalars(select(Ticket).where(
@@ -472,8 +476,8 @@ def close_stale_answered(now: datetime) -> int:
         .order_by(Ticket.id))
     for ticket in stale:
         answered_at = ticket.resolved_at
-        _change_status(ticket, None, Status.CLOSED, now,
-                       reason=f"Clôture automatique : pas de réponse depuis {days} jours.")
+        close_by_system(ticket, f"Clôture automatique : pas de réponse depuis {days} jours.",
+                        now=now)
         notify_requester(
             ticket, purpose="auto_closed", now=now,
             dedupe_key=f"autoclose:{ticket.id}:{answered_at.isoformat()}",
@@ -484,3 +488,20 @@ def close_stale_answered(now: datetime) -> int:
         closed += 1
     db.session.flush()
     return closed
+
+
+def ticket_calendar(ticket: Ticket) -> BusinessCalendar:
+    """Business calendar of a ticket: its organisation's territory, else its region's."""
+    organisation, region = ticket.organisation, ticket.region
+    timezone = organisation.effective_timezone if organisation else (
+        region.timezone if region else "Europe/Paris")
+    subdiv = organisation.holidays_subdiv if organisation else (
+        region.holidays_subdiv if region else None)
+    start, end = current_app.config["SLA_BUSINESS_HOURS"]
+    return BusinessCalendar(timezone=timezone, holidays_subdiv=subdiv,
+                            day_start=_hour(start), day_end=_hour(end))
+
+
+def _hour(value: str) -> time:
+    hours, minutes = value.split(":")
+    return time(int(hours), int(minutes))

@@ -125,22 +125,3 @@ def _fallback_region() -> Region | None:
     code = current_app.config["FALLBACK_REGION_CODE"]
     return db.session.scalar(select(Region).where(Region.code == code))
 
-
-def ticket_calendar(ticket: Ticket):
-    """Business calendar of a ticket: its organisation's territory, else its region's."""
-    from legaldesk.sla.calendar import BusinessCalendar
-
-    organisation, region = ticket.organisation, ticket.region
-    timezone = organisation.effective_timezone if organisation else (
-        region.timezone if region else "Europe/Paris")
-    subdiv = organisation.holidays_subdiv if organisation else (
-        region.holidays_subdiv if region else None)
-    start, end = current_app.config["SLA_BUSINESS_HOURS"]
-    return BusinessCalendar(timezone=timezone, holidays_subdiv=subdiv,
-                            day_start=_hour(start), day_end=_hour(end))
-
-
-def _hour(value: str):
-    from datetime import time
-    hours, minutes = value.split(":")
-    return time(int(hours), int(minutes))

@@ -49,7 +49,6 @@ from legaldesk.tickets.routing import (
     delegation_can_answer,
     region_delegates,
     route_ticket,
-    ticket_calendar,
 )
 
 STAFF_CHANNELS = frozenset({Channel.PHONE, Channel.WEBINAR})
@@ -472,6 +471,13 @@ def _change_status(ticket: Ticket, actor, target: Status, now: datetime, reason=
     _event(ticket, actor, "status", current, target, now=now, reason=reason)
 
 
+def close_by_system(ticket: Ticket, reason: str, *, now: datetime) -> Ticket:
+    """The system closes a ticket (scheduler jobs), with the reason in its history."""
+    _change_status(ticket, None, Status.CLOSED, now, reason=reason)
+    db.session.flush()
+    return ticket
+
+
 def claim_ticket(actor: User, ticket: Ticket, *, now: datetime) -> Ticket:
     """Take an unassigned ticket; exactly one of two simultaneous claims wins. Caller commits."""
     _require_worker(actor, ticket)
@@ -549,7 +555,7 @@ def auto_escalate_overdue(now: datetime) -> int:
     moved = 0
     for ticket in candidates:
         since = _entered_delegation_queue_at(ticket)
-        waited = business_seconds_between(ticket_calendar(ticket), since, now)
+        waited = business_seconds_between(sla_clocks.ticket_calendar(ticket), since, now)
         if waited >= limit:
             hours = limit / 3600
             _escalate(ticket, None, f"Escalade automatique : pas de première réponse après "
