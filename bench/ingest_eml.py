@@ -88,8 +88,8 @@ def settings(url: str, work: Path) -> dict:
 def make_schema(url: str, work: Path) -> None:
     """Create the tables and the reference data."""
     from legaldesk import create_app
-    from legaldesk.extensions import db
-    from legaldesk.seed import seed_reference_data
+    from legaldesk.core.extensions import db
+    from legaldesk.tickets.seed import seed_reference_data
 
     app = create_app(settings(url, work))
     with app.app_context():
@@ -122,7 +122,7 @@ def measure_parse(paths: list[Path]) -> dict:
 def measure_pipeline(paths: list[Path], url: str, work: Path) -> dict:
     """The full pipeline in one process, uninterrupted."""
     from legaldesk import create_app
-    from legaldesk.extensions import db
+    from legaldesk.core.extensions import db
     from legaldesk.intake.services import ingest_email
 
     app = create_app(settings(url, work))

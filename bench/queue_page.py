@@ -14,7 +14,7 @@ from datetime import datetime
 
 from sla_report import bulk_insert, fresh_app, ticket_rows
 
-from legaldesk.extensions import db
+from legaldesk.core.extensions import db
 
 PASSWORD = "bench-password"
 

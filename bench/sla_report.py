@@ -20,7 +20,7 @@ from pathlib import Path
 from sqlalchemy import create_engine, insert, select, text
 
 from legaldesk import create_app
-from legaldesk.extensions import db
+from legaldesk.core.extensions import db
 
 PG_ADMIN_URL = "postgresql+psycopg://postgres@127.0.0.1:5432/postgres"
 CHANNELS = ["web", "email", "phone", "whatsapp", "webinar"]
@@ -43,7 +43,7 @@ def fresh_app(backend: str, name: str = "legaldesk_bench"):
     app = create_app({"TESTING": True, "SECRET_KEY": "bench", "SQLALCHEMY_DATABASE_URI": url,
                       "WTF_CSRF_ENABLED": False, "SESSION_COOKIE_SECURE": False})
     with app.app_context():
-        from legaldesk.seed import seed_reference_data
+        from legaldesk.tickets.seed import seed_reference_data
 
         db.create_all()
         seed_reference_data()

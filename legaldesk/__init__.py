@@ -2,12 +2,20 @@
 
 from __future__ import annotations
 
+import importlib
 import os
 from pathlib import Path
 
 from flask import Flask
 
-from legaldesk import config as default_config
+from legaldesk.core import config as default_config
+
+# Every module that defines tables: imported by the factory so metadata (and Alembic) sees all.
+MODEL_MODULES = (
+    "legaldesk.jobs.lease", "legaldesk.auth.models", "legaldesk.intake.models",
+    "legaldesk.kb.models", "legaldesk.notify.models", "legaldesk.sla.models",
+    "legaldesk.tickets.models",
+)
 
 
 def create_app(test_config: dict | None = None) -> Flask:
@@ -60,10 +68,11 @@ def _check_production(app: Flask) -> None:
 
 def _init_extensions(app: Flask) -> None:
     """Bind extensions, SQLite pragmas, login loading and locale selection."""
-    import legaldesk.all_models  # noqa: F401  (every model registered before use)
-    from legaldesk.database import configure_engine
-    from legaldesk.extensions import babel, csrf, db, login_manager, migrate
-    from legaldesk.i18n import select_locale
+    for module in MODEL_MODULES:  # every model registered before use
+        importlib.import_module(module)
+    from legaldesk.core.database import configure_engine
+    from legaldesk.core.extensions import babel, csrf, db, login_manager, migrate
+    from legaldesk.core.i18n import select_locale
 
     db.init_app(app)
     with app.app_context():
@@ -89,9 +98,9 @@ def _lazy_gettext(text: str) -> str:
 
 def _register_blueprints(app: Flask) -> None:
     """Import and register each domain's blueprint (inside the factory, never at import time)."""
-    from legaldesk import errors_web
     from legaldesk.admin.views import bp as admin_bp
     from legaldesk.auth.views import bp as auth_bp
+    from legaldesk.core import error_pages
     from legaldesk.intake.views import bp as intake_bp
     from legaldesk.tickets.views import bp as tickets_bp
 
@@ -103,7 +112,7 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(sla_bp)
     from legaldesk.kb.views import bp as kb_bp
     app.register_blueprint(kb_bp)
-    errors_web.register(app)
+    error_pages.register(app)
     _register_template_helpers(app)
 
 
@@ -111,8 +120,8 @@ def _register_template_helpers(app: Flask) -> None:
     """Labels and the local-time filter for templates."""
     from flask_babel import get_locale
 
-    from legaldesk.labels import template_globals
-    from legaldesk.timefmt import localtime
+    from legaldesk.core.labels import template_globals
+    from legaldesk.core.timefmt import localtime
 
     app.jinja_env.globals.update(template_globals())
     app.jinja_env.globals["current_locale"] = lambda: str(get_locale() or "fr")

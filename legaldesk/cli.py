@@ -10,7 +10,7 @@ from flask import Flask
 from flask.cli import FlaskGroup, with_appcontext
 from sqlalchemy import select
 
-from legaldesk.errors import LegalDeskError
+from legaldesk.core.errors import LegalDeskError
 
 
 def main() -> None:
@@ -26,7 +26,7 @@ def service_command(func):
     @functools.wraps(func)
     @with_appcontext
     def wrapper(*args, **kwargs):
-        from legaldesk.extensions import db
+        from legaldesk.core.extensions import db
         try:
             result = func(*args, **kwargs)
             db.session.commit()
@@ -64,7 +64,7 @@ def register_commands(app: Flask) -> None:
 @service_command
 def seed_command():
     """Load the delegations and topics (idempotent)."""
-    from legaldesk.seed import seed_reference_data
+    from legaldesk.tickets.seed import seed_reference_data
     click.echo(json.dumps(seed_reference_data()))
 
 
@@ -74,10 +74,10 @@ def seed_command():
 def demo_command(if_empty: bool):
     """Load the fictional demo (organisations, users, a year of tickets, notes), idempotently."""
     from legaldesk.auth.models import User
-    from legaldesk.demo import DEMO_PASSWORD, load_demo
-    from legaldesk.extensions import db
+    from legaldesk.core.extensions import db
+    from legaldesk.core.models import utcnow
+    from legaldesk.demo.builder import DEMO_PASSWORD, load_demo
     from legaldesk.kb.services import apply_index_queue
-    from legaldesk.models import utcnow
 
     if if_empty and db.session.scalar(select(User.id).limit(1)):
         click.echo("Base déjà peuplée : démo non rechargée.")
@@ -121,7 +121,7 @@ def users_create(email, name, role, password, organisation, region, specialty):
 def users_list():
     """List users."""
     from legaldesk.auth.models import User
-    from legaldesk.extensions import db
+    from legaldesk.core.extensions import db
     for user in db.session.scalars(select(User).order_by(User.role, User.email)):
         place = user.organisation.name if user.organisation else (
             user.region.code if user.region else user.specialty or "")
@@ -177,7 +177,7 @@ def orgs_create(name, kind, region, territory, domains, parent):
 def orgs_list():
     """List organisations."""
     from legaldesk.auth.models import Organisation
-    from legaldesk.extensions import db
+    from legaldesk.core.extensions import db
     for org in db.session.scalars(select(Organisation).order_by(Organisation.name)):
         click.echo(f"{org.kind:<10} {org.name:<50} {org.region.code if org.region else '—'}")
 
@@ -192,7 +192,7 @@ def regions_group():
 def regions_list():
     """List delegations with time zone and holiday calendar."""
     from legaldesk.auth.models import Region
-    from legaldesk.extensions import db
+    from legaldesk.core.extensions import db
     for region in db.session.scalars(select(Region).order_by(Region.code)):
         click.echo(f"{region.code:<4} {region.name:<35} {region.timezone:<20} "
                    f"{region.holidays_subdiv or 'métropole'}")
@@ -207,7 +207,7 @@ def topics_group():
 @with_appcontext
 def topics_list():
     """List topics with default level and specialty."""
-    from legaldesk.extensions import db
+    from legaldesk.core.extensions import db
     from legaldesk.tickets.models import Topic
     for topic in db.session.scalars(select(Topic).order_by(Topic.code)):
         click.echo(f"{topic.code:<28} {topic.default_level:<12} {topic.specialty or '—':<20} "
@@ -218,7 +218,7 @@ def _organisation(name: str | None):
     if not name:
         return None
     from legaldesk.auth.models import Organisation
-    from legaldesk.extensions import db
+    from legaldesk.core.extensions import db
     organisation = db.session.scalar(select(Organisation).where(Organisation.name == name))
     if organisation is None:
         raise click.ClickException(f"Structure inconnue : {name}")
@@ -237,7 +237,7 @@ def _region(value: str | None):
 
 def _user(email: str):
     from legaldesk.auth.models import User
-    from legaldesk.extensions import db
+    from legaldesk.core.extensions import db
     user = db.session.scalar(select(User).where(User.email == email.lower()))
     if user is None:
         raise click.ClickException(f"Utilisateur inconnu : {email}")

@@ -11,7 +11,7 @@ from flask.testing import FlaskClient
 from sqlalchemy import create_engine, text
 
 from legaldesk import create_app
-from legaldesk.extensions import db
+from legaldesk.core.extensions import db
 
 PG_ADMIN_URL = os.environ.get(
     "LEGALDESK_TEST_PG_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/postgres"
@@ -93,7 +93,7 @@ def drop_database(url: str) -> None:
 @pytest.fixture
 def app(_schema_app, tmp_path):
     """The app with an app context pushed, reference data seeded, emptied after the test."""
-    from legaldesk.seed import seed_reference_data
+    from legaldesk.tickets.seed import seed_reference_data
 
     _schema_app.config["ATTACHMENTS_DIR"] = str(tmp_path / "attachments")
     _schema_app.config["KB_INDEX_DIR"] = str(tmp_path / "kb-index")

@@ -9,7 +9,7 @@ import pytest
 from sqlalchemy import text
 
 from legaldesk import create_app
-from legaldesk.extensions import db
+from legaldesk.core.extensions import db
 
 
 def test_environment_overrides_settings(monkeypatch, tmp_path):

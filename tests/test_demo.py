@@ -9,7 +9,8 @@ import pytest
 from sqlalchemy import func, select
 
 from legaldesk.auth.models import Organisation, Region, Role, User
-from legaldesk.demo import (
+from legaldesk.core.extensions import db
+from legaldesk.demo.builder import (
     CAMPAIGN_TAG,
     DELEGATES,
     FIRST_ADHERENT_EMAIL,
@@ -17,7 +18,6 @@ from legaldesk.demo import (
     load_demo,
     login_emails,
 )
-from legaldesk.extensions import db
 from legaldesk.notify.models import Outbox, OutboxStatus
 from legaldesk.tickets.models import (
     Channel,

@@ -8,7 +8,7 @@ import pytest
 from playwright.sync_api import Page, expect
 from sqlalchemy import select
 
-from legaldesk.extensions import db
+from legaldesk.core.extensions import db
 from legaldesk.tickets.models import Ticket
 from tests import browser_support
 from tests.browser_support import BrowserPage, LiveServer, chromium_session

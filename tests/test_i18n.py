@@ -12,7 +12,7 @@ from babel.messages.pofile import read_po
 from flask_babel import get_babel
 
 import legaldesk
-from legaldesk.extensions import db
+from legaldesk.core.extensions import db
 from tests.conftest import login
 
 TRANSLATIONS = Path(legaldesk.__file__).parent / "translations"

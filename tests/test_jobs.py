@@ -8,9 +8,9 @@ import pytest
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
-from legaldesk.errors import NotFound
-from legaldesk.extensions import db
-from legaldesk.jobs import job_table, run_job
+from legaldesk.core.errors import NotFound
+from legaldesk.core.extensions import db
+from legaldesk.jobs.table import job_table, run_job
 from legaldesk.notify.models import Outbox
 from legaldesk.sla.models import SlaEvent
 from legaldesk.tickets import services

@@ -9,7 +9,7 @@ from flask_migrate import upgrade
 from sqlalchemy import create_engine
 
 from legaldesk import create_app
-from legaldesk.extensions import db
+from legaldesk.core.extensions import db
 from tests.conftest import app_config, database_url, drop_database
 
 

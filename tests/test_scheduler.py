@@ -13,9 +13,10 @@ from pathlib import Path
 from sqlalchemy import create_engine, select
 
 from legaldesk import create_app
-from legaldesk.extensions import db
-from legaldesk.models import utcnow
-from legaldesk.scheduler import Lease, SchedulerLease, SchedulerProcess
+from legaldesk.core.extensions import db
+from legaldesk.core.models import utcnow
+from legaldesk.jobs.lease import Lease, SchedulerLease
+from legaldesk.jobs.scheduler import SchedulerProcess
 from tests.conftest import app_config, database_url
 
 T0 = datetime(2026, 3, 10, 10, 0)

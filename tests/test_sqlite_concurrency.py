@@ -8,7 +8,7 @@ import pytest
 from sqlalchemy import func, select
 
 from legaldesk import create_app
-from legaldesk.extensions import db
+from legaldesk.core.extensions import db
 from tests.conftest import NOW, app_config, backend
 
 WRITERS = 4

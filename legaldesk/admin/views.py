@@ -10,11 +10,11 @@ from sqlalchemy import select
 from legaldesk.admin.forms import OrganisationForm, RegionForm, TopicForm, UserForm
 from legaldesk.auth import services as auth
 from legaldesk.auth.models import ORGANISATION_KINDS, Organisation, Region, Role, Specialty, User
-from legaldesk.errors import LegalDeskError, NotFound
-from legaldesk.extensions import db
+from legaldesk.core.errors import LegalDeskError, NotFound
+from legaldesk.core.extensions import db
+from legaldesk.core.web import roles_required
 from legaldesk.tickets import services as tickets
 from legaldesk.tickets.models import Topic
-from legaldesk.web import roles_required
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
 
@@ -64,7 +64,7 @@ def _save_user(existing: User | None, form: UserForm):
 
 
 def _user_choices(form: UserForm) -> None:
-    from legaldesk.labels import ROLE, SPECIALTY
+    from legaldesk.core.labels import ROLE, SPECIALTY
     form.role.choices = [(r.value, ROLE[r.value]) for r in Role]
     form.organisation.choices = [("", "—")] + _options(Organisation)
     form.region.choices = [("", "—")] + _options(Region)

@@ -9,8 +9,8 @@ from flask_login import UserMixin
 from sqlalchemy import JSON, Boolean, DateTime, ForeignKey, Integer, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from legaldesk.extensions import db
-from legaldesk.models import enum_column, utcnow
+from legaldesk.core.extensions import db
+from legaldesk.core.models import enum_column, utcnow
 
 
 class Role(StrEnum):

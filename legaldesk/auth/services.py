@@ -18,8 +18,8 @@ from legaldesk.auth.models import (
     User,
 )
 from legaldesk.auth.reference import OUTSIDE_TERRITORIES, REGIONS, name_key
-from legaldesk.errors import Forbidden, InvalidInput, NotFound, RateLimited
-from legaldesk.extensions import db
+from legaldesk.core.errors import Forbidden, InvalidInput, NotFound, RateLimited
+from legaldesk.core.extensions import db
 
 MIN_PASSWORD_LENGTH = 10
 

@@ -10,9 +10,9 @@ from flask_login import current_user, login_required, login_user, logout_user
 
 from legaldesk.auth.forms import LoginForm
 from legaldesk.auth.services import authenticate
-from legaldesk.errors import LegalDeskError
-from legaldesk.extensions import db
-from legaldesk.web import now
+from legaldesk.core.errors import LegalDeskError
+from legaldesk.core.extensions import db
+from legaldesk.core.web import now
 
 bp = Blueprint("auth", __name__)
 

@@ -28,8 +28,8 @@ def register(app: Flask) -> None:
 @with_appcontext
 def ingest_eml_command(files: tuple[Path, ...], as_json: bool):
     """File .eml files through the e-mail pipeline (one line per file: reference, outcome)."""
+    from legaldesk.core.models import utcnow
     from legaldesk.intake.services import ingest_email
-    from legaldesk.models import utcnow
 
     unreadable = 0
     for path in files:
@@ -65,8 +65,8 @@ def mailbox_group():
 @with_appcontext
 def mailbox_poll(limit: int | None):
     """File the mailbox's new messages now (the scheduler does it regularly)."""
+    from legaldesk.core.models import utcnow
     from legaldesk.intake.imap import run_poll
-    from legaldesk.models import utcnow
 
     summary = run_poll(utcnow(), limit=limit)
     if not summary.enabled:

@@ -8,8 +8,8 @@ from enum import StrEnum
 from sqlalchemy import JSON, DateTime, ForeignKey, Index, Integer, LargeBinary, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from legaldesk.extensions import db
-from legaldesk.models import enum_column
+from legaldesk.core.extensions import db
+from legaldesk.core.models import enum_column
 from legaldesk.tickets.models import Message, Ticket
 
 

@@ -27,11 +27,11 @@ from sqlalchemy.exc import IntegrityError, InterfaceError, OperationalError
 
 from legaldesk.auth.models import Contact, Organisation, RequesterType, Role, User
 from legaldesk.auth.services import require_role
-from legaldesk.errors import Conflict, InvalidInput, LegalDeskError, NotFound
-from legaldesk.extensions import db
+from legaldesk.core.errors import Conflict, InvalidInput, LegalDeskError, NotFound
+from legaldesk.core.extensions import db
+from legaldesk.core.models import to_naive_utc
 from legaldesk.intake.email_parse import EmailParseError, ParsedEmail, parse_email
 from legaldesk.intake.models import InboundMessage, InboundStatus
-from legaldesk.models import to_naive_utc
 from legaldesk.notify.email import is_our_message_id, outbox_id_from_message_id
 from legaldesk.notify.models import Outbox, OutboxStatus
 from legaldesk.notify.services import queue_notification

@@ -24,10 +24,10 @@ from twilio.request_validator import (
     get_signature_algorithm,
 )
 
-from legaldesk.errors import LegalDeskError
-from legaldesk.extensions import csrf, db
+from legaldesk.core.errors import LegalDeskError
+from legaldesk.core.extensions import csrf, db
+from legaldesk.core.web import now, roles_required
 from legaldesk.intake import services
-from legaldesk.web import now, roles_required
 
 bp = Blueprint("intake", __name__)
 

@@ -46,9 +46,9 @@ def iter_jsonl(path: Path, errors: list[str]) -> Iterator[tuple[int, dict]]:
 @with_appcontext
 def import_command(file: Path, audience: str, kind: str):
     """Import FILE.jsonl[.gz] (id, title, body, url, topics) as published reference notes."""
-    from legaldesk.extensions import db
+    from legaldesk.core.extensions import db
+    from legaldesk.core.web import now
     from legaldesk.kb import services
-    from legaldesk.web import now
 
     parse_errors: list[str] = []
     records = iter_jsonl(file, parse_errors)
@@ -66,8 +66,8 @@ def import_command(file: Path, audience: str, kind: str):
 
 
 def _bring_index_up_to_date() -> None:
+    from legaldesk.core.web import now
     from legaldesk.kb import services
-    from legaldesk.web import now
 
     pending = services.index_queue_status()["pending"]
     if pending > REINDEX_THRESHOLD:
@@ -90,10 +90,10 @@ def reindex_command():
 @with_appcontext
 def apply_queue_command():
     """Apply the queued index changes now (the kb_index_queue job does it every minute)."""
-    from legaldesk.extensions import db
+    from legaldesk.core.extensions import db
+    from legaldesk.core.web import now
     from legaldesk.kb import services
     from legaldesk.kb.models import IndexQueue
-    from legaldesk.web import now
 
     applied = services.apply_index_queue(now())
     status = services.index_queue_status()
@@ -152,9 +152,9 @@ def search_command(query: str | None, queries_file: Path | None, limit: int, as_
 @with_appcontext
 def load_starter_command():
     """Create the starter notes shipped with legaldesk (idempotent), then index them."""
-    from legaldesk.extensions import db
+    from legaldesk.core.extensions import db
+    from legaldesk.core.web import now
     from legaldesk.kb import services
-    from legaldesk.web import now
 
     summary = services.load_starter_notes(now())
     db.session.commit()

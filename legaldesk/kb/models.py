@@ -19,8 +19,8 @@ from sqlalchemy import (
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from legaldesk.auth.models import User
-from legaldesk.extensions import db
-from legaldesk.models import enum_column, utcnow
+from legaldesk.core.extensions import db
+from legaldesk.core.models import enum_column, utcnow
 from legaldesk.tickets.models import Ticket
 
 

@@ -24,8 +24,8 @@ from sqlalchemy import Select, and_, delete, func, or_, select, update
 
 from legaldesk.auth.models import Role, User
 from legaldesk.auth.services import require_role
-from legaldesk.errors import Conflict, Forbidden, InvalidInput, NotFound
-from legaldesk.extensions import db
+from legaldesk.core.errors import Conflict, Forbidden, InvalidInput, NotFound
+from legaldesk.core.extensions import db
 from legaldesk.kb import anonymise as anon
 from legaldesk.kb.markdown import markdown_to_text
 from legaldesk.kb.models import (

@@ -43,15 +43,15 @@ from wtforms import (
 )
 from wtforms.validators import DataRequired, Length, Optional
 
-from legaldesk.errors import LegalDeskError
-from legaldesk.extensions import db
+from legaldesk.core.errors import LegalDeskError
+from legaldesk.core.extensions import db
+from legaldesk.core.web import commit_or_flash, now, roles_required
 from legaldesk.kb import services
 from legaldesk.kb.markdown import render_markdown
 from legaldesk.kb.models import Audience, BodyFormat, Note, NoteKind, NoteStatus
 from legaldesk.tickets import services as tickets
 from legaldesk.tickets.attachments import attachment_path
 from legaldesk.tickets.models import Topic
-from legaldesk.web import commit_or_flash, now, roles_required
 
 log = logging.getLogger(__name__)
 bp = Blueprint("kb", __name__, url_prefix="/kb")

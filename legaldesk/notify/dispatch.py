@@ -11,7 +11,7 @@ from typing import Protocol
 from flask import current_app
 from sqlalchemy import select, update
 
-from legaldesk.extensions import db
+from legaldesk.core.extensions import db
 from legaldesk.notify.models import Outbox, OutboxStatus
 from legaldesk.tickets.models import Message
 

@@ -18,7 +18,7 @@ from jinja2 import TemplateNotFound
 from sqlalchemy import select
 
 from legaldesk.auth.models import User
-from legaldesk.extensions import db
+from legaldesk.core.extensions import db
 from legaldesk.notify.dispatch import (
     ChannelUnavailable,
     PermanentFailure,

@@ -8,8 +8,8 @@ from enum import StrEnum
 from sqlalchemy import DateTime, ForeignKey, Index, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
-from legaldesk.extensions import db
-from legaldesk.models import enum_column, utcnow
+from legaldesk.core.extensions import db
+from legaldesk.core.models import enum_column, utcnow
 
 
 class OutboxStatus(StrEnum):

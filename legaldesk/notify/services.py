@@ -6,7 +6,7 @@ from datetime import datetime
 
 from sqlalchemy import select
 
-from legaldesk.extensions import db
+from legaldesk.core.extensions import db
 from legaldesk.notify.models import Outbox
 
 

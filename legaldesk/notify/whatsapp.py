@@ -16,7 +16,7 @@ from twilio.base.exceptions import TwilioRestException
 from twilio.http.http_client import TwilioHttpClient
 from twilio.rest import Client
 
-from legaldesk.extensions import db
+from legaldesk.core.extensions import db
 from legaldesk.notify.dispatch import (
     ChannelUnavailable,
     PermanentFailure,

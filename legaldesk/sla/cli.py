@@ -10,7 +10,7 @@ import click
 from flask.cli import with_appcontext
 
 from legaldesk.cli import service_command
-from legaldesk.models import to_naive_utc, utcnow
+from legaldesk.core.models import to_naive_utc, utcnow
 
 
 def _now(value: str | None) -> datetime:
@@ -92,7 +92,7 @@ def jobs_list():
     """List the jobs with their schedule."""
     from flask import current_app
 
-    from legaldesk.jobs import job_table
+    from legaldesk.jobs.table import job_table
 
     for job in job_table(current_app.config).values():
         click.echo(f"{job.name:<16} {job.describe_schedule():<22} {job.description}")
@@ -104,7 +104,7 @@ def jobs_list():
 @service_command
 def jobs_run(name: str, now_text: str | None):
     """Run one job once, now (idempotent: running it again does nothing more)."""
-    from legaldesk.jobs import run_job
+    from legaldesk.jobs.table import run_job
 
     click.echo(f"{name} : {run_job(name, _now(now_text))}")
 
@@ -119,7 +119,7 @@ def scheduler_command(holder, lease_seconds, heartbeat_seconds):
     """Run the job scheduler; a second one stands by and takes over if this one stops."""
     from flask import current_app
 
-    from legaldesk.scheduler import SchedulerProcess
+    from legaldesk.jobs.scheduler import SchedulerProcess
 
     logging.basicConfig(level=logging.WARNING, format="%(asctime)s %(name)s %(message)s")
     SchedulerProcess(current_app._get_current_object(), holder=holder, ttl_seconds=lease_seconds,

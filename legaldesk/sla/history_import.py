@@ -20,9 +20,9 @@ from sqlalchemy import select
 from legaldesk.auth.models import Organisation, Region, RequesterType, Role, User
 from legaldesk.auth.reference import name_key
 from legaldesk.auth.services import find_region, require_role
-from legaldesk.errors import InvalidInput
-from legaldesk.extensions import db
-from legaldesk.models import to_naive_utc
+from legaldesk.core.errors import InvalidInput
+from legaldesk.core.extensions import db
+from legaldesk.core.models import to_naive_utc
 from legaldesk.sla import services as clocks
 from legaldesk.sla.models import ImportedTicket
 from legaldesk.tickets.models import (

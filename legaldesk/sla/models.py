@@ -8,8 +8,8 @@ from enum import StrEnum
 from sqlalchemy import DateTime, ForeignKey, Integer, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from legaldesk.extensions import db
-from legaldesk.models import enum_column, utcnow
+from legaldesk.core.extensions import db
+from legaldesk.core.models import enum_column, utcnow
 from legaldesk.tickets.models import Level, Priority, Ticket
 
 

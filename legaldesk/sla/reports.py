@@ -42,8 +42,8 @@ from sqlalchemy.schema import CreateTable, DropTable
 
 from legaldesk.auth.models import Region, Role, User
 from legaldesk.auth.services import require_role
-from legaldesk.errors import InvalidInput
-from legaldesk.extensions import db
+from legaldesk.core.errors import InvalidInput
+from legaldesk.core.extensions import db
 from legaldesk.sla.services import business_day_seconds
 from legaldesk.tickets.models import OPEN_STATUSES, Priority, Ticket, Topic
 
@@ -656,7 +656,7 @@ def _notes_published(period: Period) -> int | None:
     """Knowledge-base notes first published in the period, when the KB keeps that date."""
     import sys
 
-    # Only if the KB's models are registered (all_models): importing them here would add
+    # Only if the KB's models are registered: importing them here would add
     # tables to the metadata behind the app's back.
     kb_models = sys.modules.get("legaldesk.kb.models")
     Note = getattr(kb_models, "Note", None)  # noqa: N806

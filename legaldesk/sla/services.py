@@ -28,8 +28,8 @@ from sqlalchemy.exc import IntegrityError
 
 from legaldesk.auth.models import RequesterType, Role, User
 from legaldesk.auth.services import require_role
-from legaldesk.errors import InvalidInput
-from legaldesk.extensions import db
+from legaldesk.core.errors import InvalidInput
+from legaldesk.core.extensions import db
 from legaldesk.notify.services import notify_requester, queue_notification
 from legaldesk.sla.calendar import (
     BusinessCalendar,

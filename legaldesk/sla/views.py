@@ -8,10 +8,10 @@ from flask import Blueprint, Response, abort, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from legaldesk.extensions import db
+from legaldesk.core.extensions import db
+from legaldesk.core.web import commit_or_flash, now, roles_required
 from legaldesk.sla import charts, reports
 from legaldesk.sla import services as sla
-from legaldesk.web import commit_or_flash, now, roles_required
 
 bp = Blueprint("sla", __name__, url_prefix="/sla")
 

@@ -8,7 +8,7 @@ from pathlib import Path
 
 from flask import current_app
 
-from legaldesk.errors import InvalidInput
+from legaldesk.core.errors import InvalidInput
 
 
 def check_file(filename: str, size: int) -> None:

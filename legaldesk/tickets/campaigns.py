@@ -9,8 +9,8 @@ from sqlalchemy import select
 
 from legaldesk.auth.models import Role, User
 from legaldesk.auth.services import require_role
-from legaldesk.errors import InvalidInput, NotFound
-from legaldesk.extensions import db
+from legaldesk.core.errors import InvalidInput, NotFound
+from legaldesk.core.extensions import db
 from legaldesk.tickets.models import OPEN_STATUSES, Campaign, Status, Ticket
 from legaldesk.tickets.triage import normalise
 

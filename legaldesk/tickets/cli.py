@@ -11,7 +11,7 @@ from flask.cli import with_appcontext
 from sqlalchemy.exc import SQLAlchemyError
 
 from legaldesk.cli import service_command
-from legaldesk.models import utcnow
+from legaldesk.core.models import utcnow
 
 
 @click.command("triage")
@@ -21,7 +21,7 @@ from legaldesk.models import utcnow
 @with_appcontext
 def triage_command(subject: str, text: str | None, as_json: bool):
     """Print the triage decision for a question; touches no data."""
-    from legaldesk.extensions import db
+    from legaldesk.core.extensions import db
     from legaldesk.tickets.triage import triage
 
     body = text if text is not None else sys.stdin.read()

@@ -8,7 +8,7 @@ from flask import current_app
 from sqlalchemy import func, or_, select
 
 from legaldesk.auth.models import Region, RequesterType, Role, User
-from legaldesk.extensions import db
+from legaldesk.core.extensions import db
 from legaldesk.tickets.models import OPEN_STATUSES, Level, Queue, Ticket, Topic
 from legaldesk.tickets.triage import TriageDecision, topic_rules_from_dicts, triage
 

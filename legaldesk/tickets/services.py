@@ -18,9 +18,9 @@ from legaldesk.auth.models import (
     User,
 )
 from legaldesk.auth.services import require_role
-from legaldesk.errors import Conflict, Forbidden, InvalidInput, NotFound
-from legaldesk.extensions import db
-from legaldesk.models import to_naive_utc
+from legaldesk.core.errors import Conflict, Forbidden, InvalidInput, NotFound
+from legaldesk.core.extensions import db
+from legaldesk.core.models import to_naive_utc
 from legaldesk.notify.services import notify_requester, queue_notification
 from legaldesk.sla import services as sla_clocks
 from legaldesk.sla.calendar import business_seconds_between

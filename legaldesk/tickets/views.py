@@ -11,8 +11,9 @@ from flask_login import current_user, login_required
 from sqlalchemy import select
 
 from legaldesk.auth.models import Organisation, Role, User
-from legaldesk.errors import LegalDeskError
-from legaldesk.extensions import db
+from legaldesk.core.errors import LegalDeskError
+from legaldesk.core.extensions import db
+from legaldesk.core.web import commit_or_flash, now, roles_required
 from legaldesk.tickets import campaigns, services
 from legaldesk.tickets.attachments import attachment_path
 from legaldesk.tickets.forms import (
@@ -29,7 +30,6 @@ from legaldesk.tickets.forms import (
     UrgencyForm,
 )
 from legaldesk.tickets.models import ALLOWED_STATUS_CHOICES, Topic
-from legaldesk.web import commit_or_flash, now, roles_required
 
 bp = Blueprint("tickets", __name__)
 

@@ -8,8 +8,8 @@ import pytest
 
 from legaldesk.auth import services
 from legaldesk.auth.models import User
-from legaldesk.errors import Forbidden, InvalidInput, RateLimited
-from legaldesk.extensions import db
+from legaldesk.core.errors import Forbidden, InvalidInput, RateLimited
+from legaldesk.core.extensions import db
 from tests.conftest import NOW, login
 
 
@@ -110,7 +110,7 @@ def test_region_lookup_ignores_accents_case_and_apostrophes(app):
 
 def test_seed_is_idempotent_with_overseas_calendars(app):
     from legaldesk.auth.models import Region
-    from legaldesk.seed import seed_reference_data
+    from legaldesk.tickets.seed import seed_reference_data
     before = db.session.query(Region).count()
     seed_reference_data()
     assert db.session.query(Region).count() == before == 15

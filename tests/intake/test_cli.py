@@ -6,7 +6,7 @@ import json
 
 from sqlalchemy import func, select
 
-from legaldesk.extensions import db
+from legaldesk.core.extensions import db
 from legaldesk.tickets.models import Ticket
 from tests.intake.mails import CORPUS, raw_email
 

@@ -9,8 +9,8 @@ import pytest
 from sqlalchemy import func, select
 
 from legaldesk.auth.models import Contact
-from legaldesk.errors import Conflict, Forbidden
-from legaldesk.extensions import db
+from legaldesk.core.errors import Conflict, Forbidden
+from legaldesk.core.extensions import db
 from legaldesk.intake import services
 from legaldesk.intake.models import InboundMessage, InboundStatus
 from legaldesk.intake.services import Outcome, ingest_email

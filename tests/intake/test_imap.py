@@ -15,7 +15,7 @@ import pytest
 from imap_tools import AND
 from sqlalchemy import create_engine, func, select, text
 
-from legaldesk.extensions import db
+from legaldesk.core.extensions import db
 from legaldesk.intake.imap import poll_mailbox, run_poll
 from legaldesk.intake.models import InboundMessage, InboundStatus
 from legaldesk.tickets.models import Message, Ticket

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import func, select
 
-from legaldesk.extensions import db
+from legaldesk.core.extensions import db
 from legaldesk.intake.models import InboundMessage, InboundStatus
 from legaldesk.tickets.models import Ticket
 from tests.conftest import login

@@ -10,7 +10,7 @@ from twilio.request_validator import RequestValidator
 
 from legaldesk import _trust_proxies
 from legaldesk.auth.models import Contact
-from legaldesk.extensions import db
+from legaldesk.core.extensions import db
 from legaldesk.intake.models import InboundMessage, InboundStatus
 from legaldesk.intake.services import Outcome, ingest_whatsapp
 from legaldesk.notify.models import Outbox

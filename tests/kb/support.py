@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import select
 
-from legaldesk.extensions import db
+from legaldesk.core.extensions import db
 from legaldesk.kb import services
 from legaldesk.kb.models import IndexQueue, Note
 from legaldesk.tickets import services as tickets

@@ -8,7 +8,7 @@ import json
 import pytest
 from sqlalchemy import func, select
 
-from legaldesk.extensions import db
+from legaldesk.core.extensions import db
 from legaldesk.kb.models import IndexQueue, Note
 
 DOCS = [

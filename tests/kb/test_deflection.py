@@ -7,8 +7,8 @@ from datetime import datetime, timedelta
 import pytest
 from sqlalchemy import select
 
-from legaldesk.errors import Forbidden, InvalidInput, NotFound
-from legaldesk.extensions import db
+from legaldesk.core.errors import Forbidden, InvalidInput, NotFound
+from legaldesk.core.extensions import db
 from legaldesk.kb import services
 from legaldesk.kb.models import SuggestionEvent
 from legaldesk.kb.views import FixedWindowLimiter

@@ -8,7 +8,7 @@ import pytest
 from sqlalchemy import select
 from whoosh import index as whoosh_index
 
-from legaldesk.extensions import db
+from legaldesk.core.extensions import db
 from legaldesk.kb import services
 from legaldesk.kb.models import IndexQueue
 from legaldesk.kb.search import KnowledgeIndex

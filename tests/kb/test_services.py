@@ -7,8 +7,8 @@ from datetime import date, datetime
 import pytest
 from sqlalchemy import select
 
-from legaldesk.errors import Conflict, Forbidden, InvalidInput, NotFound
-from legaldesk.extensions import db
+from legaldesk.core.errors import Conflict, Forbidden, InvalidInput, NotFound
+from legaldesk.core.extensions import db
 from legaldesk.kb import services
 from legaldesk.kb.models import Note, NoteSourceTicket
 from legaldesk.tickets import services as tickets

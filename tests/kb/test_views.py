@@ -8,7 +8,7 @@ import re
 import pytest
 from sqlalchemy import select
 
-from legaldesk.extensions import db
+from legaldesk.core.extensions import db
 from legaldesk.kb import services
 from legaldesk.kb.models import Note
 from tests.conftest import NOW, login

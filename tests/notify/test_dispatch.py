@@ -8,7 +8,7 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import select
 
-from legaldesk.extensions import db
+from legaldesk.core.extensions import db
 from legaldesk.intake.services import Outcome, ingest_email
 from legaldesk.notify.dispatch import _claim, dispatch_outbox
 from legaldesk.notify.email import outbound_message_id

@@ -8,7 +8,7 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import select
 
-from legaldesk.extensions import db
+from legaldesk.core.extensions import db
 from legaldesk.intake.services import ingest_whatsapp
 from legaldesk.notify.dispatch import dispatch_outbox
 from legaldesk.notify.models import Outbox, OutboxStatus

@@ -8,7 +8,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from legaldesk.extensions import db
+from legaldesk.core.extensions import db
 from legaldesk.tickets import services
 from legaldesk.tickets.models import Ticket
 

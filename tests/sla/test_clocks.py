@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from legaldesk.extensions import db
+from legaldesk.core.extensions import db
 from legaldesk.sla import services as sla
 from legaldesk.tickets import services
 from legaldesk.tickets.models import Status

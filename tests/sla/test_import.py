@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import func, select
 
-from legaldesk.errors import Forbidden, InvalidInput
-from legaldesk.extensions import db
+from legaldesk.core.errors import Forbidden, InvalidInput
+from legaldesk.core.extensions import db
 from legaldesk.sla.history_import import import_history
 from legaldesk.tickets.models import Ticket
 from tests.sla.conftest import BDAY, HOUR, paris

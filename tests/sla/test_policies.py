@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from legaldesk.errors import Forbidden, InvalidInput
-from legaldesk.extensions import db
+from legaldesk.core.errors import Forbidden, InvalidInput
+from legaldesk.core.extensions import db
 from legaldesk.sla import services as sla
 from tests.sla.conftest import BDAY, HOUR, ask, paris
 

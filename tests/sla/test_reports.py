@@ -8,8 +8,8 @@ from datetime import date, timedelta
 import pytest
 from pytest import approx
 
-from legaldesk.errors import Forbidden, InvalidInput
-from legaldesk.extensions import db
+from legaldesk.core.errors import Forbidden, InvalidInput
+from legaldesk.core.extensions import db
 from legaldesk.sla import reports
 from legaldesk.tickets import services
 from tests.sla.conftest import BDAY, HOUR, add_ticket, ask, paris

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from legaldesk.extensions import db
+from legaldesk.core.extensions import db
 from legaldesk.sla import services as sla
 from tests.conftest import login
 from tests.sla.conftest import add_ticket, ask, paris
@@ -95,7 +95,7 @@ def test_admin_edits_policies_over_http(client, history):
 def test_queue_shows_time_left_as_text_and_sorts_by_due_time(client, desk):
     from datetime import timedelta
 
-    from legaldesk.models import utcnow
+    from legaldesk.core.models import utcnow
 
     now = utcnow()
     overdue = ask(desk["adherent"], now, received_at=now - timedelta(days=7))

@@ -7,8 +7,8 @@ import threading
 import pytest
 from sqlalchemy import select
 
-from legaldesk.errors import Conflict
-from legaldesk.extensions import db
+from legaldesk.core.errors import Conflict
+from legaldesk.core.extensions import db
 from legaldesk.tickets import services
 from legaldesk.tickets.models import Ticket
 from tests.conftest import NOW, backend

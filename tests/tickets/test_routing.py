@@ -9,8 +9,8 @@ import pytest
 from sqlalchemy import select
 
 from legaldesk.auth.services import update_user
-from legaldesk.errors import InvalidInput
-from legaldesk.extensions import db
+from legaldesk.core.errors import InvalidInput
+from legaldesk.core.extensions import db
 from legaldesk.notify.models import Outbox
 from legaldesk.tickets import campaigns, services
 from legaldesk.tickets.models import Level, Priority, Queue, Status
@@ -215,7 +215,7 @@ def test_deescalated_ticket_gets_a_fresh_delay(desk):
 
 
 def test_deescalation_needs_an_active_delegate(desk, make):
-    from legaldesk.errors import Conflict
+    from legaldesk.core.errors import Conflict
     org = make.organisation("ACI Occitane", kind="ACI", region="OCC")  # no delegate listed
     adherent = make.user("adherent", organisation=org)
     ticket = services.open_ticket(adherent, subject="Licenciement", body="Procédure de "

@@ -7,8 +7,8 @@ from datetime import datetime, timedelta
 import pytest
 from sqlalchemy import select
 
-from legaldesk.errors import Conflict, Forbidden, InvalidInput, NotFound
-from legaldesk.extensions import db
+from legaldesk.core.errors import Conflict, Forbidden, InvalidInput, NotFound
+from legaldesk.core.extensions import db
 from legaldesk.notify.models import Outbox
 from legaldesk.tickets import services
 from legaldesk.tickets.models import Level, MessageKind, Queue, Status, Ticket, Topic

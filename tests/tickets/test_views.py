@@ -7,7 +7,7 @@ import io
 import pytest
 from sqlalchemy import select
 
-from legaldesk.extensions import db
+from legaldesk.core.extensions import db
 from legaldesk.tickets.models import Ticket
 from tests.conftest import login
 

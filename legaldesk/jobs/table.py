@@ -13,7 +13,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from legaldesk.errors import NotFound
+from legaldesk.core.errors import NotFound
 
 log = logging.getLogger(__name__)
 
@@ -75,7 +75,7 @@ def run_job(name: str, now: datetime) -> int:
     """Run one job once in the current app context; commit on success, roll back on error."""
     from flask import current_app
 
-    from legaldesk.extensions import db
+    from legaldesk.core.extensions import db
 
     job = job_table(current_app.config).get(name)
     if job is None:

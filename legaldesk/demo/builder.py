@@ -19,7 +19,9 @@ from sqlalchemy import func, select, update
 
 from legaldesk.auth import services as auth_services
 from legaldesk.auth.models import Contact, Organisation, Region, RequesterType, Role, User
-from legaldesk.demo_questions import (
+from legaldesk.core.extensions import db
+from legaldesk.core.models import to_naive_utc, utcnow
+from legaldesk.demo.questions import (
     CALLBACK_NOTES,
     CLARIFICATIONS,
     CONFIDENTIAL_REASON,
@@ -35,12 +37,9 @@ from legaldesk.demo_questions import (
     URGENT_NOTES,
     WEBINAR_TITLES,
 )
-from legaldesk.extensions import db
 from legaldesk.intake.services import email_requester
 from legaldesk.kb.services import load_starter_notes
-from legaldesk.models import to_naive_utc, utcnow
 from legaldesk.notify.models import Outbox, OutboxStatus
-from legaldesk.seed import seed_reference_data
 from legaldesk.sla.calendar import BusinessCalendar, add_business_seconds, next_business_instant
 from legaldesk.tickets import services as tickets
 from legaldesk.tickets.campaigns import save_campaign
@@ -56,6 +55,7 @@ from legaldesk.tickets.models import (
     TicketEvent,
     Topic,
 )
+from legaldesk.tickets.seed import seed_reference_data
 
 DEMO_PASSWORD = "demo-legaldesk-2026"
 DEMO_DOMAIN = "demo.legaldesk.fr"

@@ -8,9 +8,9 @@ from functools import wraps
 from flask import abort, flash, redirect
 from flask_login import current_user, login_required
 
-from legaldesk.errors import LegalDeskError
-from legaldesk.extensions import db
-from legaldesk.models import utcnow
+from legaldesk.core.errors import LegalDeskError
+from legaldesk.core.extensions import db
+from legaldesk.core.models import utcnow
 
 
 def now():

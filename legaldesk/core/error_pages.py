@@ -7,7 +7,7 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_wtf.csrf import CSRFError
 
-from legaldesk.errors import LegalDeskError
+from legaldesk.core.errors import LegalDeskError
 
 
 def register(app: Flask) -> None:

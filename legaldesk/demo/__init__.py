@@ -1,0 +1,1 @@
+"""The fictional demo: a builder that goes through the services, and its invented questions."""

@@ -1,0 +1,1 @@
+"""The job scheduler: its process, its database lease, the job table and the single runner."""
