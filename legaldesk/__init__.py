@@ -16,6 +16,11 @@ MODEL_MODULES = (
     "legaldesk.kb.models", "legaldesk.notify.models", "legaldesk.sla.models",
     "legaldesk.tickets.models",
 )
+# Every module with commands for the `legaldesk` CLI (each has `register(cli)`).
+CLI_MODULES = (
+    "legaldesk.auth.cli", "legaldesk.tickets.cli", "legaldesk.sla.cli", "legaldesk.intake.cli",
+    "legaldesk.kb.cli", "legaldesk.jobs.cli", "legaldesk.demo.cli",
+)
 
 
 def create_app(test_config: dict | None = None) -> Flask:
@@ -31,11 +36,11 @@ def create_app(test_config: dict | None = None) -> Flask:
     _init_extensions(app)
     _register_blueprints(app)
     _register_cli(app)
-    _trust_proxies(app)
+    trust_proxies(app)
     return app
 
 
-def _trust_proxies(app: Flask) -> None:
+def trust_proxies(app: Flask) -> None:
     """Behind PROXY_COUNT reverse proxies, take scheme, host and client from X-Forwarded-*."""
     count = int(app.config.get("PROXY_COUNT") or 0)
     if count:
@@ -130,6 +135,5 @@ def _register_template_helpers(app: Flask) -> None:
 
 def _register_cli(app: Flask) -> None:
     """Attach the legaldesk CLI groups to the Flask CLI."""
-    from legaldesk.cli import register_commands
-
-    register_commands(app)
+    for module in CLI_MODULES:
+        importlib.import_module(module).register(app.cli)

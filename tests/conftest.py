@@ -103,10 +103,10 @@ def app(_schema_app, tmp_path):
         yield _schema_app
         db.session.rollback()
         db.session.remove()
-        _empty_tables()
+        empty_tables()
 
 
-def _empty_tables() -> None:
+def empty_tables() -> None:
     tables = list(reversed(db.metadata.sorted_tables))
     with db.engine.begin() as conn:
         if db.engine.dialect.name == "postgresql":

@@ -32,7 +32,7 @@ from legaldesk.tickets.models import (
     Topic,
 )
 from legaldesk.tickets.services import visible_tickets
-from tests.conftest import NOW, _empty_tables
+from tests.conftest import NOW, empty_tables
 
 REPORT_CASES = {"accident_du_travail", "agression_sexuelle", "discours_xenophobe",
                 "redressement_judiciaire", "liquidation_judiciaire"}
@@ -47,7 +47,7 @@ def demo(_schema_app):
         yield summary
         db.session.rollback()
         db.session.remove()
-        _empty_tables()
+        empty_tables()
 
 
 def count(model, *where) -> int:

@@ -6,7 +6,6 @@ import json
 from pathlib import Path
 
 import click
-from flask import Flask
 from flask.cli import with_appcontext
 
 OUTCOME_WORDS = {
@@ -15,10 +14,10 @@ OUTCOME_WORDS = {
 }
 
 
-def register(app: Flask) -> None:
+def register(cli) -> None:
     """Attach the channel commands to the app's CLI."""
-    app.cli.add_command(ingest_eml_command)
-    app.cli.add_command(mailbox_group)
+    cli.add_command(ingest_eml_command)
+    cli.add_command(mailbox_group)
 
 
 @click.command("ingest-eml")

@@ -156,7 +156,7 @@ def _file_and_commit(inbound_id: int, now: datetime, *,
                      fetch: MediaFetcher | None = None) -> IngestResult:
     """File a stored message exactly once: claim it, file it, commit; quarantine on failure."""
     try:
-        if not _claim(inbound_id):
+        if not claim_row(inbound_id):
             db.session.rollback()
             return settled_result(db.session.get(InboundMessage, inbound_id,
                                                  populate_existing=True))
@@ -172,7 +172,7 @@ def _file_and_commit(inbound_id: int, now: datetime, *,
         return _quarantine_and_commit(inbound_id, exc, now)
 
 
-def _claim(inbound_id: int) -> bool:
+def claim_row(inbound_id: int) -> bool:
     """Lock the row while it is filed; a concurrent filer waits, then finds it settled."""
     return db.session.execute(
         update(InboundMessage)

@@ -55,7 +55,7 @@ def job_table(config) -> dict[str, Job]:
         Job("daily_digest", "legaldesk.sla.services:queue_daily_digests",
             "Récapitulatif quotidien par membre de l'équipe (ouvertes, proches, en retard).",
             "cron", {"hour": int(config["DAILY_DIGEST_HOUR"]), "minute": 0}),
-        Job("auto_close", "legaldesk.sla.services:close_stale_answered",
+        Job("auto_close", "legaldesk.tickets.auto_close:close_stale_answered",
             "Clôture des demandes répondues restées sans réponse du demandeur.",
             "interval", {"hours": 1}),
         Job("dispatch_outbox", "legaldesk.notify.dispatch:dispatch_outbox",

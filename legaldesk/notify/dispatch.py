@@ -4,50 +4,25 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Mapping
-from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Protocol
 
 from flask import current_app
 from sqlalchemy import select, update
 
 from legaldesk.core.extensions import db
 from legaldesk.notify.models import Outbox, OutboxStatus
+from legaldesk.notify.sending import (
+    ChannelUnavailable,
+    PermanentFailure,
+    Sender,
+    SendResult,
+    TemporaryFailure,
+)
 from legaldesk.tickets.models import Message
 
 log = logging.getLogger(__name__)
 
 RETRYABLE = (OutboxStatus.PENDING, OutboxStatus.FAILED)
-
-
-class ChannelUnavailable(Exception):
-    """The channel itself is down or misconfigured: the row is not to blame and stays as it was."""
-
-
-class TemporaryFailure(Exception):
-    """This row could not be sent now (4xx, rate limit): retry it later with back-off."""
-
-
-class PermanentFailure(Exception):
-    """This row can never be sent (invalid address, refused content): it goes dead at once."""
-
-
-@dataclass(frozen=True)
-class SendResult:
-    """What a sender reports for an accepted message."""
-
-    provider_id: str
-    delivery_status: str = "sent"
-
-
-class Sender(Protocol):
-    """A channel sender: send one Outbox row, then close its connection at the end of a run."""
-
-    def send(self, row: Outbox, now: datetime) -> SendResult:
-        """Send the row or raise ChannelUnavailable / TemporaryFailure / PermanentFailure."""
-
-    def close(self) -> None:
-        """Release connections."""
 
 
 def default_senders(config: Mapping) -> dict[str, Sender]:
@@ -74,7 +49,7 @@ def dispatch_outbox(now: datetime, *, senders: Mapping[str, Sender] | None = Non
         for row_id, channel, attempts in _due_rows(now, limit):
             if channel in down:
                 continue
-            if not _claim(row_id, attempts, now):
+            if not claim_row(row_id, attempts, now):
                 continue
             sent += _send_claimed(row_id, senders.get(channel), now, down)
     finally:
@@ -94,7 +69,7 @@ def _due_rows(now: datetime, limit: int) -> list[tuple[int, str, int]]:
     return [tuple(row) for row in rows]
 
 
-def _claim(row_id: int, attempts: int, now: datetime) -> bool:
+def claim_row(row_id: int, attempts: int, now: datetime) -> bool:
     """Take the row for this dispatcher; a concurrent dispatcher's identical UPDATE finds 0 rows."""
     lease = timedelta(seconds=int(current_app.config["OUTBOX_CLAIM_SECONDS"]))
     claimed = db.session.execute(

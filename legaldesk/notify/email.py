@@ -19,13 +19,13 @@ from sqlalchemy import select
 
 from legaldesk.auth.models import User
 from legaldesk.core.extensions import db
-from legaldesk.notify.dispatch import (
+from legaldesk.notify.models import Outbox, OutboxStatus
+from legaldesk.notify.sending import (
     ChannelUnavailable,
     PermanentFailure,
     SendResult,
     TemporaryFailure,
 )
-from legaldesk.notify.models import Outbox, OutboxStatus
 from legaldesk.tickets.attachments import attachment_path
 from legaldesk.tickets.models import Attachment, Channel, Message, MessageKind, Ticket
 

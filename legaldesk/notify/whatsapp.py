@@ -17,14 +17,14 @@ from twilio.http.http_client import TwilioHttpClient
 from twilio.rest import Client
 
 from legaldesk.core.extensions import db
-from legaldesk.notify.dispatch import (
+from legaldesk.notify.email import public_link
+from legaldesk.notify.models import Outbox
+from legaldesk.notify.sending import (
     ChannelUnavailable,
     PermanentFailure,
     SendResult,
     TemporaryFailure,
 )
-from legaldesk.notify.email import public_link
-from legaldesk.notify.models import Outbox
 from legaldesk.tickets.models import Ticket
 
 MAX_WHATSAPP_CHARS = 1600  # Twilio refuses longer bodies

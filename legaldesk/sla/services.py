@@ -30,7 +30,7 @@ from legaldesk.auth.models import RequesterType, Role, User
 from legaldesk.auth.services import require_role
 from legaldesk.core.errors import InvalidInput
 from legaldesk.core.extensions import db
-from legaldesk.notify.services import notify_requester, queue_notification
+from legaldesk.notify.services import queue_notification
 from legaldesk.sla.calendar import (
     BusinessCalendar,
     add_business_seconds,
@@ -458,36 +458,6 @@ def _digest_line(ticket: Ticket) -> str:
     subject = "(confidentiel)" if ticket.confidential else ticket.subject
     due = local_text(ticket.next_due_at, ticket) if ticket.next_due_at else "délai suspendu"
     return f"{ticket.reference} — {subject} — échéance {due}"
-
-
-def close_stale_answered(now: datetime) -> int:
-    """Close answered tickets without reply for SLA_AUTO_CLOSE_DAYS days; tell the requester.
-
-    The system is the actor; the requester can still reopen.  Returns how many were closed.
-    """
-    days = current_app.config["SLA_AUTO_CLOSE_DAYS"]
-    if not days:
-        return 0
-    from legaldesk.tickets.services import close_by_system
-
-    closed = 0
-    stale = db.session.scalars(select(Ticket).where(
-        Ticket.status == Status.ANSWERED, Ticket.resolved_at <= now - timedelta(days=days))
-        .order_by(Ticket.id))
-    for ticket in stale:
-        answered_at = ticket.resolved_at
-        close_by_system(ticket, f"Clôture automatique : pas de réponse depuis {days} jours.",
-                        now=now)
-        notify_requester(
-            ticket, purpose="auto_closed", now=now,
-            dedupe_key=f"autoclose:{ticket.id}:{answered_at.isoformat()}",
-            subject=f"[{ticket.reference}] Votre demande est close",
-            body=(f"Sans nouvelle de votre part depuis {days} jours, votre demande "
-                  f"{ticket.reference} a été close.\nSi la réponse ne règle pas votre question, "
-                  "répondez simplement à ce message ou rouvrez la demande depuis votre espace."))
-        closed += 1
-    db.session.flush()
-    return closed
 
 
 def ticket_calendar(ticket: Ticket) -> BusinessCalendar:

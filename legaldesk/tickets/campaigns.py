@@ -12,21 +12,7 @@ from legaldesk.auth.services import require_role
 from legaldesk.core.errors import InvalidInput, NotFound
 from legaldesk.core.extensions import db
 from legaldesk.tickets.models import OPEN_STATUSES, Campaign, Status, Ticket
-from legaldesk.tickets.triage import normalise
-
-
-def match_campaign(text: str) -> str | None:
-    """Code of the first active campaign one of whose keyword phrases occurs in the text."""
-    campaigns = db.session.scalars(select(Campaign).where(Campaign.active.is_(True))
-                                   .order_by(Campaign.id)).all()
-    if not campaigns:
-        return None
-    folded = f" {normalise(text)} "
-    for campaign in campaigns:
-        if any(f" {normalise(phrase)} " in folded for phrase in campaign.keywords or []
-               if phrase.strip()):
-            return campaign.code
-    return None
+from legaldesk.tickets.services import get_ticket, record_answer, set_ticket_field, visible_tickets
 
 
 def save_campaign(actor: User | None, code: str, *, label: str, keywords: Iterable[str] = (),
@@ -63,21 +49,17 @@ def get_campaign(code: str) -> Campaign:
 def tag_tickets(actor: User, references: Iterable[str], campaign_code: str | None, *,
                 now: datetime) -> list[Ticket]:
     """Tag (or untag, with None) visible tickets with a campaign; one audit event per ticket."""
-    from legaldesk.tickets.services import _set, get_ticket
-
     require_role(actor, Role.DELEGATE, Role.JURIST, Role.MANAGER)
     code = get_campaign(campaign_code).code if campaign_code else None
     tickets = [get_ticket(actor, reference) for reference in references]
     for ticket in tickets:
-        _set(ticket, actor, "campaign", code, now=now)
+        set_ticket_field(ticket, actor, "campaign", code, now=now)
     db.session.flush()
     return tickets
 
 
 def campaign_tickets(actor: User, code: str, *, only_open: bool = True) -> list[Ticket]:
     """The visible tickets of a campaign, oldest first."""
-    from legaldesk.tickets.services import visible_tickets
-
     query = visible_tickets(actor).where(Ticket.campaign == code)
     if only_open:
         query = query.where(Ticket.status.in_([s.value for s in OPEN_STATUSES]))
@@ -87,8 +69,6 @@ def campaign_tickets(actor: User, code: str, *, only_open: bool = True) -> list[
 def answer_campaign(actor: User, code: str, references: Iterable[str], body: str, *,
                     now: datetime, status: str = Status.ANSWERED) -> list[Ticket]:
     """Answer many tickets with one text (and the campaign's note link), each on its own channel."""
-    from legaldesk.tickets.services import get_ticket, record_answer
-
     campaign = get_campaign(code)
     text = (body or campaign.canned_answer).strip()
     if not text:

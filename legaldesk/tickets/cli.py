@@ -8,9 +8,10 @@ import sys
 import click
 from flask import current_app
 from flask.cli import with_appcontext
+from sqlalchemy import select
 from sqlalchemy.exc import SQLAlchemyError
 
-from legaldesk.cli import service_command
+from legaldesk.core.commands import service_command
 from legaldesk.core.models import utcnow
 
 
@@ -85,3 +86,29 @@ def register(cli) -> None:
     cli.add_command(triage_command)
     cli.add_command(campaigns_group)
     cli.add_command(corrections_command)
+    cli.add_command(topics_group)
+    cli.add_command(seed_command)
+
+
+@click.command("seed")
+@service_command
+def seed_command():
+    """Load the delegations and topics (idempotent)."""
+    from legaldesk.tickets.seed import seed_reference_data
+    click.echo(json.dumps(seed_reference_data()))
+
+
+@click.group("topics")
+def topics_group():
+    """Question topics."""
+
+
+@topics_group.command("list")
+@with_appcontext
+def topics_list():
+    """List topics with default level and specialty."""
+    from legaldesk.core.extensions import db
+    from legaldesk.tickets.models import Topic
+    for topic in db.session.scalars(select(Topic).order_by(Topic.code)):
+        click.echo(f"{topic.code:<28} {topic.default_level:<12} {topic.specialty or '—':<20} "
+                   f"{topic.label_fr}")

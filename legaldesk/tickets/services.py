@@ -25,6 +25,7 @@ from legaldesk.notify.services import notify_requester, queue_notification
 from legaldesk.sla import services as sla_clocks
 from legaldesk.sla.calendar import business_seconds_between
 from legaldesk.tickets.attachments import check_file, store_bytes
+from legaldesk.tickets.campaign_rules import match_campaign
 from legaldesk.tickets.models import (
     OPEN_STATUSES,
     Attachment,
@@ -201,7 +202,7 @@ def _assign_and_alert(ticket: Ticket, decision, now: datetime) -> None:
             and current_app.config["AUTO_ASSIGN_EXPERT"]):
         jurist = choose_jurist(specialty, now)
         if jurist is not None:
-            _set(ticket, None, "assignee", jurist, now=now,
+            set_ticket_field(ticket, None, "assignee", jurist, now=now,
                  reason=f"attribution automatique ({specialty or 'sans spécialité'})")
             _change_status(ticket, None, Status.ASSIGNED, now)
     if ticket.priority == Priority.URGENT:
@@ -237,7 +238,6 @@ def _alert_urgent(ticket: Ticket, now: datetime) -> None:
 
 def _campaign_for(subject: str, body: str) -> str | None:
     """The active campaign whose keyword rule matches the question, if any."""
-    from legaldesk.tickets.campaigns import match_campaign
     return match_campaign(f"{subject}\n{body}")
 
 
@@ -347,7 +347,7 @@ def record_answer(actor: User, ticket: Ticket, body: str, *, now: datetime,
         ticket.first_response_at = now
         sla_clocks.stop_first_response_clock(ticket, now)
     if ticket.assignee is None:
-        _set(ticket, actor, "assignee", actor, now=now)
+        set_ticket_field(ticket, actor, "assignee", actor, now=now)
     target = Status(status)
     if target not in {Status.ANSWERED, Status.WAITING_ON_REQUESTER, Status.IN_PROGRESS}:
         raise InvalidInput("Statut impossible après une réponse.")
@@ -509,7 +509,7 @@ def assign_ticket(actor: User, ticket: Ticket, assignee: User | None, *, now: da
         raise Forbidden("Seul un responsable peut réattribuer une demande prise par un autre.")
     if assignee is not None and not _can_work_on(assignee, ticket):
         raise InvalidInput(f"{assignee.name} ne peut pas traiter cette demande.")
-    _set(ticket, actor, "assignee", assignee, now=now, reason=reason or None)
+    set_ticket_field(ticket, actor, "assignee", assignee, now=now, reason=reason or None)
     if assignee is not None and ticket.status in {Status.NEW, Status.REOPENED}:
         _change_status(ticket, actor, Status.ASSIGNED, now)
     db.session.flush()
@@ -531,10 +531,10 @@ def escalate_ticket(actor: User, ticket: Ticket, reason: str, *, now: datetime) 
 
 
 def _escalate(ticket: Ticket, actor: User | None, reason: str, now: datetime) -> None:
-    _set(ticket, actor, "level", Level.EXPERT, now=now, reason=reason)
-    _set(ticket, actor, "queue", Queue.NATIONAL, now=now, reason=reason)
+    set_ticket_field(ticket, actor, "level", Level.EXPERT, now=now, reason=reason)
+    set_ticket_field(ticket, actor, "queue", Queue.NATIONAL, now=now, reason=reason)
     if ticket.assignee is not None:
-        _set(ticket, actor, "assignee", None, now=now, reason=reason)
+        set_ticket_field(ticket, actor, "assignee", None, now=now, reason=reason)
     _event(ticket, actor, "escalated", None, None, now=now, reason=reason)
     if ticket.status in {Status.ASSIGNED, Status.IN_PROGRESS}:
         _change_status(ticket, actor, Status.NEW, now)
@@ -583,7 +583,7 @@ def set_urgency(actor: User, ticket: Ticket, urgent: bool, reason: str, *,
     target = Priority.URGENT if urgent else Priority.NORMAL
     if ticket.priority == target:
         return ticket
-    _set(ticket, actor, "priority", target, now=now, reason=reason)
+    set_ticket_field(ticket, actor, "priority", target, now=now, reason=reason)
     sla_clocks.recompute_due_times(ticket, now)
     if urgent:
         _alert_urgent(ticket, now)
@@ -598,10 +598,10 @@ def deescalate_ticket(actor: User, ticket: Ticket, reason: str, *, now: datetime
     _require_reason(reason)
     if not delegation_can_answer(ticket.region):
         raise Conflict("Cette structure n'a pas de délégation régionale avec un délégué actif.")
-    _set(ticket, actor, "level", Level.FIRST_LEVEL, now=now, reason=reason)
-    _set(ticket, actor, "queue", Queue.DELEGATION, now=now, reason=reason)
+    set_ticket_field(ticket, actor, "level", Level.FIRST_LEVEL, now=now, reason=reason)
+    set_ticket_field(ticket, actor, "queue", Queue.DELEGATION, now=now, reason=reason)
     if ticket.assignee is not None:
-        _set(ticket, actor, "assignee", None, now=now, reason=reason)
+        set_ticket_field(ticket, actor, "assignee", None, now=now, reason=reason)
     if ticket.status in {Status.ASSIGNED, Status.IN_PROGRESS}:
         _change_status(ticket, actor, Status.NEW, now)
     _event(ticket, actor, "deescalated", None, None, now=now, reason=reason)
@@ -617,13 +617,15 @@ def classify_ticket(actor: User, ticket: Ticket, *, now: datetime, topic: Topic 
     require_role(actor, Role.JURIST, Role.MANAGER)
     _require_visible(actor, ticket)
     if topic is not None and topic != ticket.topic:
-        _set(ticket, actor, "topic", topic, now=now, reason=reason or None)
+        set_ticket_field(ticket, actor, "topic", topic, now=now, reason=reason or None)
     if level is not None and level != ticket.level:
-        _set(ticket, actor, "level", Level(level), now=now, reason=reason or None)
+        set_ticket_field(ticket, actor, "level", Level(level), now=now, reason=reason or None)
     if priority is not None and priority != ticket.priority:
-        _set(ticket, actor, "priority", Priority(priority), now=now, reason=reason or None)
+        set_ticket_field(ticket, actor, "priority", Priority(priority), now=now,
+                         reason=reason or None)
     if confidential is not None and confidential != ticket.confidential:
-        _set(ticket, actor, "confidential", confidential, now=now, reason=reason or None)
+        set_ticket_field(ticket, actor, "confidential", confidential, now=now,
+                         reason=reason or None)
     if level is not None or priority is not None:
         sla_clocks.recompute_due_times(ticket, now)
     db.session.flush()
@@ -798,7 +800,9 @@ def _display(value) -> str | None:
     return str(value)
 
 
-def _set(ticket: Ticket, actor, field: str, value, *, now: datetime, reason=None) -> None:
+def set_ticket_field(ticket: Ticket, actor, field: str, value, *, now: datetime,
+                     reason=None) -> None:
+    """Change one field of a ticket and record the change in its history. Caller commits."""
     old = getattr(ticket, field)
     if old == value:
         return

@@ -104,6 +104,19 @@ def test_no_module_imports_a_private_name_of_another():
     assert private == []
 
 
+def test_tests_and_benches_import_no_private_name():
+    """Tests and benchmarks use the public surface too (a private helper is free to change)."""
+    found = []
+    for folder in ("tests", "bench"):
+        for path in (PACKAGE_ROOT.parent / folder).rglob("*.py"):
+            for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+                if isinstance(node, ast.ImportFrom) and (node.module or "").startswith(
+                        ("legaldesk", "tests")):
+                    found += [f"{path.name}: {node.module}.{alias.name}" for alias in node.names
+                              if alias.name.startswith("_")]
+    assert found == []
+
+
 LAYERS = {  # a package may import only from the packages listed for it (and itself)
     "legaldesk.core": set(),
     "legaldesk.auth": {"legaldesk.core"},

@@ -8,7 +8,7 @@ import pytest
 from sqlalchemy import func, select
 from twilio.request_validator import RequestValidator
 
-from legaldesk import _trust_proxies
+from legaldesk import trust_proxies
 from legaldesk.auth.models import Contact
 from legaldesk.core.extensions import db
 from legaldesk.intake.models import InboundMessage, InboundStatus
@@ -186,7 +186,7 @@ def test_behind_a_proxy_the_public_url_is_what_was_signed(wa_app, client, member
     public = "https://juridique.example.org"
     monkeypatch.setitem(wa_app.config, "PROXY_COUNT", 1)
     monkeypatch.setattr(wa_app, "wsgi_app", wa_app.wsgi_app)
-    _trust_proxies(wa_app)
+    trust_proxies(wa_app)
     forwarded = {"X-Forwarded-Proto": "https", "X-Forwarded-Host": "juridique.example.org"}
     ok = twilio_post(client, HOOK, whatsapp_form("SM50", "Bonjour"), base=public,
                      headers=forwarded)

@@ -10,7 +10,7 @@ from sqlalchemy import select
 
 from legaldesk.core.extensions import db
 from legaldesk.intake.services import Outcome, ingest_email
-from legaldesk.notify.dispatch import _claim, dispatch_outbox
+from legaldesk.notify.dispatch import claim_row, dispatch_outbox
 from legaldesk.notify.email import outbound_message_id
 from legaldesk.notify.models import Outbox, OutboxStatus
 from legaldesk.notify.services import queue_notification
@@ -170,7 +170,7 @@ def test_a_temporary_refusal_backs_off_exponentially_then_dies(mail_app, smtp_se
 
 def test_a_row_claimed_by_a_dispatcher_that_died_is_sent_after_the_lease(mail_app, smtp_server):
     (row_id,) = queue(1)
-    assert _claim(row_id, 0, NOW)  # a dispatcher claimed it, then was killed before sending
+    assert claim_row(row_id, 0, NOW)  # a dispatcher claimed it, then was killed before sending
     assert dispatch_outbox(NOW) == 0
     lease = timedelta(seconds=mail_app.config["OUTBOX_CLAIM_SECONDS"])
     assert dispatch_outbox(NOW + lease + timedelta(seconds=1)) == 1
