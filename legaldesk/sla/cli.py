@@ -1,4 +1,4 @@
-"""CLI: `sla report`, `sla policies` and `tickets import` (history from CSV)."""
+"""CLI: `sla report` and `sla policies`."""
 
 from __future__ import annotations
 
@@ -45,30 +45,7 @@ def sla_policies():
                    f"{policy.resolution_seconds / 3600:g} h ouvrées ({origin})")
 
 
-@click.group("tickets")
-def tickets_group():
-    """Ticket maintenance."""
-
-
-@tickets_group.command("import")
-@click.argument("path", type=click.Path(exists=True, dir_okay=False))
-@click.option("--now", "now_text", help="Instant de référence (ISO 8601)")
-@service_command
-def tickets_import(path: str, now_text: str | None):
-    """Import past requests from a CSV file (columns in docs/sla.md); safe to re-run."""
-    from pathlib import Path
-
-    from legaldesk.sla.history_import import import_history
-
-    text = Path(path).read_bytes().decode("utf-8-sig")
-    result = import_history(None, text, source=Path(path).name, now=parse_now(now_text))
-    click.echo(f"{result.imported} demande(s) importée(s), {result.duplicates} déjà présente(s), "
-               f"{len(result.errors)} ligne(s) refusée(s).")
-    for line, reason in result.errors:
-        click.echo(f"ligne {line} : {reason}", err=True)
-
-
 def register(cli) -> None:
-    """Attach the SLA report, policies and history import commands to the app's CLI."""
-    for command in (sla_group, tickets_group):
+    """Attach the SLA report and policies commands to the app's CLI."""
+    for command in (sla_group,):
         cli.add_command(command)

@@ -26,6 +26,7 @@ from flask import current_app
 from sqlalchemy import and_, exists, select
 from sqlalchemy.exc import IntegrityError
 
+from legaldesk.auth.directory import region_delegates
 from legaldesk.auth.models import RequesterType, Role, User
 from legaldesk.auth.services import require_role
 from legaldesk.core.errors import InvalidInput
@@ -38,7 +39,6 @@ from legaldesk.sla.calendar import (
 )
 from legaldesk.sla.models import Clock, EventKind, SlaEvent, SlaPolicy
 from legaldesk.tickets.models import OPEN_STATUSES, Level, Priority, Queue, Status, Ticket
-from legaldesk.tickets.routing import region_delegates
 
 HOUR = 3600
 PAUSED_STATUSES = frozenset({Status.WAITING_ON_REQUESTER, Status.ANSWERED, Status.CLOSED})

@@ -1,4 +1,4 @@
-"""Ticket commands: `legaldesk triage` (read-only) and campaign management."""
+"""Ticket commands: `triage` (read-only), campaigns, `seed`, `topics` and `tickets import`."""
 
 from __future__ import annotations
 
@@ -11,7 +11,7 @@ from flask.cli import with_appcontext
 from sqlalchemy import select
 from sqlalchemy.exc import SQLAlchemyError
 
-from legaldesk.core.commands import service_command
+from legaldesk.core.commands import parse_now, service_command
 from legaldesk.core.models import utcnow
 
 
@@ -88,6 +88,7 @@ def register(cli) -> None:
     cli.add_command(corrections_command)
     cli.add_command(topics_group)
     cli.add_command(seed_command)
+    cli.add_command(tickets_group)
 
 
 @click.command("seed")
@@ -112,3 +113,26 @@ def topics_list():
     for topic in db.session.scalars(select(Topic).order_by(Topic.code)):
         click.echo(f"{topic.code:<28} {topic.default_level:<12} {topic.specialty or '—':<20} "
                    f"{topic.label_fr}")
+
+
+@click.group("tickets")
+def tickets_group():
+    """Ticket maintenance."""
+
+
+@tickets_group.command("import")
+@click.argument("path", type=click.Path(exists=True, dir_okay=False))
+@click.option("--now", "now_text", help="Instant de référence (ISO 8601)")
+@service_command
+def tickets_import(path: str, now_text: str | None):
+    """Import past requests from a CSV file (columns in docs/sla.md); safe to re-run."""
+    from pathlib import Path
+
+    from legaldesk.tickets.history_import import import_history
+
+    text = Path(path).read_bytes().decode("utf-8-sig")
+    result = import_history(None, text, source=Path(path).name, now=parse_now(now_text))
+    click.echo(f"{result.imported} demande(s) importée(s), {result.duplicates} déjà présente(s), "
+               f"{len(result.errors)} ligne(s) refusée(s).")
+    for line, reason in result.errors:
+        click.echo(f"ligne {line} : {reason}", err=True)

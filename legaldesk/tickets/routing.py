@@ -7,6 +7,7 @@ from datetime import datetime
 from flask import current_app
 from sqlalchemy import func, or_, select
 
+from legaldesk.auth.directory import region_delegates
 from legaldesk.auth.models import Region, RequesterType, Role, User
 from legaldesk.core.extensions import db
 from legaldesk.tickets.models import OPEN_STATUSES, Level, Queue, Ticket, Topic
@@ -75,14 +76,6 @@ def delegation_can_answer(region: Region | None) -> bool:
     if region is None or region.is_national:
         return False
     return bool(region_delegates(region))
-
-
-def region_delegates(region: Region | None) -> list[User]:
-    """Active delegates of a delegation."""
-    if region is None:
-        return []
-    return list(db.session.scalars(select(User).where(
-        User.region_id == region.id, User.role == Role.DELEGATE, User.active.is_(True))))
 
 
 def choose_jurist(specialty: str | None, now: datetime) -> User | None:

@@ -10,6 +10,7 @@ from flask import current_app
 from sqlalchemy import Select, and_, false, func, insert, or_, select, update
 from sqlalchemy.exc import IntegrityError
 
+from legaldesk.auth.directory import region_delegates
 from legaldesk.auth.models import (
     Contact,
     Organisation,
@@ -48,7 +49,6 @@ from legaldesk.tickets.routing import (
     classify,
     decide,
     delegation_can_answer,
-    region_delegates,
     route_ticket,
 )
 

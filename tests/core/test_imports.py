@@ -117,20 +117,37 @@ def test_tests_and_benches_import_no_private_name():
     assert found == []
 
 
-LAYERS = {  # a package may import only from the packages listed for it (and itself)
-    "legaldesk.core": set(),
-    "legaldesk.auth": {"legaldesk.core"},
-}
+# Domain packages from the bottom up: a module may import its own package and those below it.
+LAYER_ORDER = ("core", "auth", "notify", "sla", "tickets", "kb", "intake", "admin", "jobs", "demo")
+# Data modules (tables and files) that any package above auth may read.
+DATA_MODULES = ("models", "attachments")
+# Callers at the top of each package: they may use any package's services.
+CALLER_MODULES = ("views", "forms", "cli")
 
 
-def test_core_and_auth_depend_only_downwards():
+def layer_violations(graph: dict[str, set[str]]) -> list[str]:
+    """Imports that point up the layer order (outside callers and data modules)."""
+    rank = {name: position for position, name in enumerate(LAYER_ORDER)}
+    wrong = []
+    for source, targets in graph.items():
+        parts = source.split(".")
+        if len(parts) < 3 or parts[1] not in rank or parts[2] in CALLER_MODULES:
+            continue
+        for target in targets:
+            tparts = target.split(".")
+            if len(tparts) < 2 or tparts[1] not in rank:
+                continue
+            data = len(tparts) > 2 and tparts[2] in DATA_MODULES and tparts[1] != "core"
+            if rank[tparts[1]] > rank[parts[1]] and not (data and parts[1] not in ("core", "auth")):
+                wrong.append(f"{source} -> {target}")
+    return sorted(wrong)
+
+
+def test_layer_check_sees_an_upward_import():
+    graph = {"legaldesk.sla.services": {"legaldesk.tickets.services", "legaldesk.tickets.models"}}
+    assert layer_violations(graph) == ["legaldesk.sla.services -> legaldesk.tickets.services"]
+
+
+def test_dependencies_point_one_way():
     graph, _ = import_graph()
-    wrong = [
-        f"{source} -> {target}"
-        for source, targets in graph.items()
-        for layer, allowed in LAYERS.items()
-        if source == layer or source.startswith(layer + ".")
-        for target in targets
-        if not any(target == ok or target.startswith(ok + ".") for ok in allowed | {layer})
-    ]
-    assert wrong == []
+    assert layer_violations(graph) == []

@@ -7,7 +7,7 @@ from sqlalchemy import func, select
 
 from legaldesk.core.errors import Forbidden, InvalidInput
 from legaldesk.core.extensions import db
-from legaldesk.sla.history_import import import_history
+from legaldesk.tickets.history_import import import_history
 from legaldesk.tickets.models import Ticket
 from tests.sla.conftest import BDAY, HOUR, paris
 
