@@ -125,7 +125,7 @@ def tickets_group():
 @click.option("--now", "now_text", help="Instant de référence (ISO 8601)")
 @service_command
 def tickets_import(path: str, now_text: str | None):
-    """Import past requests from a CSV file (columns in docs/sla.md); safe to re-run."""
+    """Import past requests from a CSV file (columns: README, "History import"); re-runnable."""
     from pathlib import Path
 
     from legaldesk.tickets.history_import import import_history

@@ -1,8 +1,9 @@
 """Import past requests (the federation's spreadsheets) as closed tickets with measured clocks.
 
-One CSV row per ticket; the columns are documented in docs/sla.md.  Each row is imported in
-its own savepoint: a bad row is reported with its line number and reason, good rows go in,
-and a row already imported (same import key) is skipped, so re-importing a file is harmless.
+One CSV row per ticket; the columns are documented in the README ("History import").  Each
+row is imported in its own savepoint: a bad row is reported with its line number and reason,
+good rows go in, and a row already imported (same import key) is skipped, so re-importing a
+file is harmless.
 The caller commits.
 """
 
