@@ -12,9 +12,9 @@ from legaldesk.core import config as default_config
 
 # Every module that defines tables: imported by the factory so metadata (and Alembic) sees all.
 MODEL_MODULES = (
-    "legaldesk.jobs.lease", "legaldesk.auth.models", "legaldesk.intake.models",
-    "legaldesk.kb.models", "legaldesk.notify.models", "legaldesk.sla.models",
-    "legaldesk.tickets.models",
+    "legaldesk.jobs.lease", "legaldesk.audit.models", "legaldesk.auth.models",
+    "legaldesk.intake.models", "legaldesk.kb.models", "legaldesk.notify.models",
+    "legaldesk.sla.models", "legaldesk.tickets.models",
 )
 # Every module with commands for the `legaldesk` CLI (each has `register(cli)`).
 CLI_MODULES = (
@@ -117,8 +117,20 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(sla_bp)
     from legaldesk.kb.views import bp as kb_bp
     app.register_blueprint(kb_bp)
+    from legaldesk.audit.views import bp as audit_bp
+    app.register_blueprint(audit_bp)
+    _record_request_origin(app)
     error_pages.register(app)
     _register_template_helpers(app)
+
+
+def _record_request_origin(app: Flask) -> None:
+    """Audit entries written during a request name the client address (after ProxyFix)."""
+    from flask import request
+
+    from legaldesk.audit.services import set_origin
+
+    app.before_request(lambda: set_origin(request.remote_addr))
 
 
 def _register_template_helpers(app: Flask) -> None:

@@ -24,8 +24,26 @@ EVENT = {
     "message_outbound": _l("Réponse"), "message_internal": _l("Note interne"),
 }
 
+AUDIT_ACTION = {
+    "ticket.read_confidential": _l("Lecture d'une demande confidentielle"),
+    "ticket.break_glass": _l("Accès exceptionnel (bris de glace)"),
+    "attachment.read_confidential": _l("Pièce jointe d'une demande confidentielle"),
+    "export.sla_csv": _l("Export des délais (CSV)"),
+    "export.tickets_csv": _l("Export de la liste des demandes (CSV)"),
+    "export.annual_report": _l("Chiffres clés annuels"),
+    "export.audit_log": _l("Export du journal d'audit"),
+    "export.personal_data": _l("Export des données d'une personne"),
+    "admin.user_created": _l("Compte créé"), "admin.user_changed": _l("Compte modifié"),
+    "admin.sessions_revoked": _l("Sessions fermées partout"),
+    "admin.organisation_saved": _l("Structure enregistrée"),
+    "admin.region_saved": _l("Délégation enregistrée"), "admin.topic_saved": _l("Thème enregistré"),
+    "admin.policy_saved": _l("Délai cible enregistré"),
+    "admin.settings_saved": _l("Réglages enregistrés"),
+}
+
 
 def template_globals() -> dict:
     """Label tables for Jinja."""
     return {"STATUS": STATUS, "LEVEL": LEVEL, "PRIORITY": PRIORITY, "CHANNEL": CHANNEL,
-            "QUEUE": QUEUE, "ROLE": ROLE, "SPECIALTY": SPECIALTY, "EVENT": EVENT}
+            "QUEUE": QUEUE, "ROLE": ROLE, "SPECIALTY": SPECIALTY, "EVENT": EVENT,
+            "AUDIT_ACTION": AUDIT_ACTION}

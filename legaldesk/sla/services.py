@@ -26,6 +26,7 @@ from flask import current_app
 from sqlalchemy import and_, exists, select
 from sqlalchemy.exc import IntegrityError
 
+from legaldesk.audit.services import record_audit
 from legaldesk.auth.directory import region_delegates
 from legaldesk.auth.models import RequesterType, Role, User
 from legaldesk.auth.services import require_role
@@ -108,6 +109,9 @@ def save_policy(actor: User, *, priority: str, level: str, first_response_hours:
         db.session.add(row)
     row.first_response_seconds, row.resolution_seconds = first, resolution
     row.updated_at, row.updated_by_id = now, actor.id
+    record_audit(actor, "admin.policy_saved", target_type="sla_policy",
+                 target_ref=f"{priority}/{level}", now=now,
+                 details={"first_response_seconds": first, "resolution_seconds": resolution})
     db.session.flush()
     for ticket in db.session.scalars(select(Ticket).where(
             Ticket.priority == priority, Ticket.level == level,

@@ -8,6 +8,7 @@ from flask import Blueprint, Response, abort, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
+from legaldesk.audit.services import record_audit
 from legaldesk.core.extensions import db
 from legaldesk.core.web import commit_or_flash, now, roles_required
 from legaldesk.sla import charts, reports
@@ -56,8 +57,12 @@ def dashboard():
 def export(name: str):
     """One table of the dashboard (or the ticket list, managers only) as CSV."""
     period = _period()
+    audited = {"from": period.first.isoformat(), "to": period.last.isoformat()}
     if name == "tickets":
         rows = reports.ticket_rows(current_user, period)
+        record_audit(current_user, "export.tickets_csv", target_type="report", target_ref=name,
+                     now=now(), details={**audited, "rows": len(rows)})
+        db.session.commit()
         return _csv(reports.to_csv(reports.TICKET_HEADER, rows), f"demandes-{period.first}")
     report = reports.build_report(current_user, period, now=now())
     if name == "backlog":
@@ -66,6 +71,9 @@ def export(name: str):
         text = reports.to_csv(("clock", "tickets"), list(report.breaches.items()))
     else:
         text = reports.to_csv(reports.TABLE_HEADER, reports.table_rows(report, name))
+    record_audit(current_user, "export.sla_csv", target_type="report", target_ref=name,
+                 now=now(), details=audited)
+    db.session.commit()
     return _csv(text, f"sla-{name}-{period.first}-{period.last}")
 
 
@@ -83,6 +91,9 @@ def annual(year: int | None = None):
     if not 2000 <= year <= now().year:
         abort(404)
     figures = reports.annual_figures(current_user, year, now=now())
+    record_audit(current_user, "export.annual_report", target_type="report",
+                 target_ref=str(year), now=now())
+    db.session.commit()
     return render_template("sla/annual.html", figures=figures, year=year)
 
 

@@ -10,6 +10,7 @@ from flask import current_app
 from sqlalchemy import Select, and_, false, func, insert, or_, select, update
 from sqlalchemy.exc import IntegrityError
 
+from legaldesk.audit.services import record_audit
 from legaldesk.auth.directory import region_delegates
 from legaldesk.auth.models import (
     Contact,
@@ -336,6 +337,20 @@ def get_attachment(actor: User, ticket: Ticket, attachment_id: int) -> Attachmen
 
 
 # --- conversation -------------------------------------------------------------------------
+
+
+def audit_confidential_read(actor: User, ticket: Ticket, *, now: datetime,
+                            attachment: Attachment | None = None) -> bool:
+    """Log a read of a confidential ticket (or one of its files) by anyone but its requester.
+
+    Returns True when an entry was added (the caller commits, even on a GET).
+    """
+    if not ticket.confidential or actor.id == ticket.requester_user_id:
+        return False
+    action = "attachment.read_confidential" if attachment else "ticket.read_confidential"
+    record_audit(actor, action, target_type="ticket", target_ref=ticket.reference, now=now,
+                 details={"attachment": attachment.id} if attachment else None)
+    return True
 
 
 def record_answer(actor: User, ticket: Ticket, body: str, *, now: datetime,

@@ -88,6 +88,8 @@ def new():
 def show(reference: str):
     """A ticket with its thread; staff also see internal notes, history and action forms."""
     ticket = services.get_ticket(current_user, reference)
+    if services.audit_confidential_read(current_user, ticket, now=now()):
+        db.session.commit()
     forms = _staff_forms(ticket) if current_user.is_staff else {}
     return render_template(
         "tickets/show.html", ticket=ticket, forms=forms, message_form=MessageForm(),
@@ -226,6 +228,8 @@ def attachment(reference: str, attachment_id: int):
     """Download an attachment of a visible ticket."""
     ticket = services.get_ticket(current_user, reference)
     item = services.get_attachment(current_user, ticket, attachment_id)
+    if services.audit_confidential_read(current_user, ticket, now=now(), attachment=item):
+        db.session.commit()
     return send_file(attachment_path(item.sha256), mimetype=item.content_type,
                      as_attachment=True, download_name=item.filename)
 
