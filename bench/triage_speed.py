@@ -13,7 +13,7 @@ REPO_ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO_ROOT))
 
 from bench.triage_eval import DEFAULT_FILE, load_examples  # noqa: E402
-from legaldesk.tickets import triage as engine  # noqa: E402
+from legaldesk.tickets.triage import engine  # noqa: E402
 from legaldesk.tickets.vocabulary import DEFAULT_TOPICS, URGENT_CASES  # noqa: E402
 
 NOW = datetime(2024, 3, 12, 10)

@@ -7,14 +7,8 @@ from datetime import datetime
 
 import pytest
 
-from legaldesk.tickets import triage as engine
-from legaldesk.tickets.triage import (
-    TopicRule,
-    TriageDecision,
-    normalise,
-    topic_rules_from_dicts,
-    triage,
-)
+from legaldesk.tickets.triage import TriageDecision, engine, triage
+from legaldesk.tickets.triage.engine import TopicRule, normalise, topic_rules_from_dicts
 from legaldesk.tickets.vocabulary import DEFAULT_TOPICS, URGENT_CASES
 
 NOW = datetime(2024, 3, 12, 10, 0)  # a Tuesday
