@@ -13,7 +13,7 @@ REPO_ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO_ROOT))
 
 from bench.triage_eval import DEFAULT_FILE, load_examples  # noqa: E402
-from legaldesk.tickets.triage import engine, rules  # noqa: E402
+from legaldesk.tickets.triage import engine, normalise, rules  # noqa: E402
 from legaldesk.tickets.vocabulary import DEFAULT_TOPICS, URGENT_CASES  # noqa: E402
 
 NOW = datetime(2024, 3, 12, 10)
@@ -47,9 +47,9 @@ def cold_call_ms(text: str) -> float:
     """First call with every cache emptied: compiling the vocabularies included."""
     engine._compile_topics.cache_clear()
     engine._fixed_index.cache_clear()
-    engine._phrase_keys.cache_clear()
-    engine._stem.cache_clear()
-    engine._word_parts.cache_clear()
+    normalise.phrase_keys.cache_clear()
+    normalise._stem.cache_clear()
+    normalise._word_parts.cache_clear()
     rules.default_topic_rules.cache_clear()
     start = time.perf_counter()
     engine.triage("", text, now=NOW)

@@ -11,12 +11,12 @@ from __future__ import annotations
 import bisect
 import functools
 import re
-import unicodedata
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import asdict, dataclass, field
 from datetime import date, datetime, timedelta
 
 from legaldesk.tickets import vocabulary as vocab
+from legaldesk.tickets.triage.normalise import Text, analyse, phrase_keys, split_subject
 from legaldesk.tickets.triage.rules import EXPERT, FALLBACK_TOPIC, FIRST_LEVEL, TopicRule, as_rules
 
 DEADLINE_CASE = "echeance_proche"
@@ -63,237 +63,6 @@ class TriageDecision:
         return asdict(self)
 
 
-# --- text folding and tokens ----------------------------------------------------------------
-
-
-def _build_fold_table() -> dict[int, str]:
-    table: dict[int, str] = {}
-    for codepoint in range(0x80, 0x2100):
-        char = chr(codepoint)
-        decomposed = unicodedata.normalize("NFKD", char)
-        base = "".join(c for c in decomposed if not unicodedata.combining(c))
-        if base != char and base.isascii():
-            table[codepoint] = base
-    table.update({ord("œ"): "oe", ord("Œ"): "OE", ord("æ"): "ae", ord("Æ"): "AE", ord("ß"): "ss"})
-    table.update({ord(c): "'" for c in "\u2019\u2018\u02bc\u2032\u00b4`"})
-    table.update({ord(c): '"' for c in "«»“”„"})
-    table.update({0xA0: " ", 0x202F: " ", 0x2009: " ", ord("…"): "."})
-    return table
-
-
-_FOLD_TABLE = _build_fold_table()
-# A word, a sentence end (not the dot of "M." or "A.G."), or a blank line.
-_TOKEN_RE = re.compile(r"[A-Za-z0-9]+|(?<!\b[A-Z])[.!?;]+(?=[\s\"')\]]|$)|\n[ \t]*\n")
-_UPPER_RE = re.compile(r"[A-Z]")
-_LOWER_RE = re.compile(r"[a-z]")
-_WORDLIKE_ACRONYMS = frozenset({"CA", "AI", "DE", "IS", "SAS", "AG", "MAD", "PEC", "EPI", "CLE"})
-_PROTECTED_STEMS = frozenset({"pass"})  # "passé", "passer" must not become the Pass IAE
-
-
-@dataclass(slots=True)
-class _Token:
-    raw: str
-    lower: str
-    key: str  # matching key ("" for stopwords and elided particles)
-    source: int  # 0 subject, 1 body
-    start: int
-    end: int
-    sentence: int
-    elided: bool = False  # the l' of "l'accident"
-
-
-@dataclass
-class _Text:
-    tokens: list[_Token]
-    keys: list[str]  # content tokens only, below
-    sentences: list[int]
-    full_index: list[int]
-    subject_content: int  # content tokens [0, subject_content) come from the subject
-    display: tuple[str, str]  # original text, or its folded form if folding changed offsets
-    folded: tuple[str, str]
-
-
-# "dès" (as soon as) must not fold into the article "des", a stopword: it keeps a key of its own.
-_DES_WITH_ACCENT_RE = re.compile(r"\b([Dd])[èÈ]([sS])\b")
-
-
-def _fold(text: str, keep_des: bool = True) -> str:
-    """Accents and typographic signs to ASCII, offsets unchanged for ordinary French text."""
-    text = unicodedata.normalize("NFC", text)
-    if keep_des:
-        text = _DES_WITH_ACCENT_RE.sub(_des_marker, text)
-    return text.translate(_FOLD_TABLE)
-
-
-def _des_marker(found: re.Match) -> str:
-    return found.group(1) + ("EZ" if found.group(2).isupper() else "ez")
-
-
-@functools.lru_cache(maxsize=65536)
-def _stem(word: str) -> str:
-    """Light French stemmer: plural, feminine, past participle and -er infinitive endings."""
-    if len(word) <= 3 or not word.isalpha():
-        return word
-    stem = word
-    if stem.endswith("eaux"):
-        stem = stem[:-1]
-    elif stem.endswith("aux") and len(stem) > 5:
-        stem = stem[:-2] + "l"
-    elif stem[-1] in "sx" and not stem.endswith("ss"):
-        stem = stem[:-1]
-    if stem.endswith("ive"):
-        stem = stem[:-3] + "if"
-    elif stem.endswith("ee") and len(stem) > 4:
-        stem = stem[:-2]
-    elif stem.endswith("e") and len(stem) > 3:
-        stem = stem[:-1]
-    if stem.endswith("er") and len(stem) > 4:
-        stem = stem[:-2]
-    if stem in _PROTECTED_STEMS and stem != word:
-        return word
-    return stem
-
-
-def _fix_spelling(lower: str) -> list[str]:
-    if lower in vocab.MISSPELLINGS:
-        return vocab.MISSPELLINGS[lower].split()
-    for wrong, right in vocab.MISSPELT_PREFIXES.items():
-        if lower.startswith(wrong):
-            return [right + lower[len(wrong):]]
-    return [lower]
-
-
-@functools.lru_cache(maxsize=65536)
-def _word_parts(piece: str, honour_caps: bool) -> tuple[tuple[str, str, str], ...]:
-    """(raw, lower, key) of each token a word gives (a glued misspelling gives several)."""
-    lower = piece.lower()
-    parts = _fix_spelling(lower)
-    result = []
-    for part in parts:
-        raw = piece if len(parts) == 1 and part == lower else part
-        result.append((raw, part, _token_key(raw, part, honour_caps)))
-    return tuple(result)
-
-
-def _token_key(raw: str, lower: str, honour_caps: bool) -> str:
-    acronym = raw if raw in vocab.CASE_SENSITIVE_ACRONYMS else None
-    if acronym is None and raw.endswith("s") and raw[:-1] in vocab.CASE_SENSITIVE_ACRONYMS:
-        acronym = raw[:-1]
-    if acronym and (honour_caps or acronym not in _WORDLIKE_ACRONYMS):
-        return "§" + acronym.lower()
-    if lower in vocab.STOPWORDS:
-        return ""
-    return _stem(lower)
-
-
-def _is_shouting(folded: str) -> bool:
-    upper = len(_UPPER_RE.findall(folded))
-    return upper >= 12 and upper > 1.5 * len(_LOWER_RE.findall(folded))
-
-
-def _tokenise(folded: str, source: int, sentence: int, honour_caps: bool) -> tuple[list, int]:
-    """Cut folded text into tokens; elided particles and stopwords get an empty key."""
-    tokens: list[_Token] = []
-    for match in _TOKEN_RE.finditer(folded):
-        piece = match.group()
-        if not piece[0].isalnum():
-            sentence += 1
-            continue
-        start, end = match.span()
-        lower = piece.lower() if len(piece) <= 6 else ""
-        if lower and _is_elision(folded, lower, end):
-            tokens.append(_Token(piece, "ne" if lower == "n" else lower, "", source, start, end,
-                                 sentence, elided=True))
-            continue
-        for raw, part, key in _word_parts(piece, honour_caps):
-            tokens.append(_Token(raw, part, key, source, start, end, sentence))
-    return _join_spelled_acronyms(tokens, folded, honour_caps), sentence
-
-
-def _is_elision(folded: str, lower: str, end: int) -> bool:
-    followed_by_word = folded[end:end + 1] == "'" and folded[end + 1:end + 2].isalpha()
-    return followed_by_word and lower in vocab.ELISIONS
-
-
-def _join_spelled_acronyms(tokens: list[_Token], folded: str, honour_caps: bool) -> list[_Token]:
-    """Glue "c.d.d.i" or "C D D I" back into one token when it spells a known acronym."""
-    letters = [token for token in tokens if len(token.raw) == 1]
-    if len(letters) < 3:
-        return tokens
-    joined: list[_Token] = []
-    index = 0
-    while index < len(tokens):
-        end = _spelled_run_end(tokens, index, folded)
-        word = "".join(token.lower for token in tokens[index:end])
-        if end - index >= 3 and word in vocab.SPELLED_ACRONYMS:
-            raw = "".join(token.raw for token in tokens[index:end])
-            first, last = tokens[index], tokens[end - 1]
-            joined.append(_Token(raw, word, _token_key(raw, word, honour_caps), first.source,
-                                 first.start, last.end, first.sentence))
-            index = end
-        else:
-            joined.append(tokens[index])
-            index += 1
-    return joined
-
-
-def _spelled_run_end(tokens: list[_Token], index: int, folded: str) -> int:
-    end = index
-    while end < len(tokens) and _is_letter(tokens[end]) and (
-            end == index or _only_dots_between(tokens, end, folded)):
-        end += 1
-    return end
-
-
-def _is_letter(token: _Token) -> bool:
-    return len(token.raw) == 1 and token.raw.isalpha() and not token.elided
-
-
-def _only_dots_between(tokens: list[_Token], index: int, folded: str) -> bool:
-    between = folded[tokens[index - 1].end:tokens[index].start]
-    return len(between) <= 2 and not between.strip(" .-")
-
-
-_SUBJECT_LINE_RE = re.compile(r"\A\s*(?:objet|sujet|subject)\s*:\s*(?P<subject>[^\n]+)\n?",
-                              re.IGNORECASE)
-
-
-def _split_subject(subject: str, text: str) -> tuple[str, str]:
-    """Without a subject, an e-mail pasted with its « Objet : » line gives one."""
-    if subject.strip():
-        return subject, text
-    found = _SUBJECT_LINE_RE.match(text)
-    if not found:
-        return subject, text
-    return found.group("subject"), text[found.end():]
-
-
-def _analyse(subject: str, body: str) -> _Text:
-    originals = (subject or "", body or "")
-    folded = tuple(_fold(part) for part in originals)
-    honour_caps = not _is_shouting(folded[0] + " " + folded[1])
-    subject_tokens, sentence = _tokenise(folded[0], 0, 0, honour_caps)
-    body_tokens, _ = _tokenise(folded[1], 1, sentence + 1, honour_caps)
-    tokens = subject_tokens + body_tokens
-    keys, sentences, full_index = [], [], []
-    subject_content = 0
-    for position, token in enumerate(tokens):
-        if token.key:
-            keys.append(token.key)
-            sentences.append(token.sentence)
-            full_index.append(position)
-            subject_content += token.source == 0
-    display = tuple(orig if len(orig) == len(fold) else fold
-                    for orig, fold in zip(originals, folded, strict=True))
-    return _Text(tokens, keys, sentences, full_index, subject_content, display, folded)
-
-
-def normalise(text: str) -> str:
-    """Fold case and accents, drop elisions (n' → ne), fix known misspellings; no stemming."""
-    tokens, _ = _tokenise(_fold(text or "", keep_des=False), 1, 0, honour_caps=False)
-    return " ".join(token.lower for token in tokens if not token.elided or token.lower == "ne")
-
-
 # --- phrases and matching -------------------------------------------------------------------
 
 
@@ -314,15 +83,9 @@ class _Match:
     last: int
 
 
-@functools.lru_cache(maxsize=8192)
-def _phrase_keys(phrase: str) -> tuple[str, ...]:
-    tokens, _ = _tokenise(_fold(phrase), 1, 0, honour_caps=True)
-    return tuple(token.key for token in tokens if token.key)
-
-
 def _phrase(text: str, kind: str, target: str = "", weight: float = 1.0,
             max_gap: int = 1) -> _Phrase | None:
-    keys = _phrase_keys(text)
+    keys = phrase_keys(text)
     return _Phrase(keys, text, kind, target, float(weight), max_gap) if keys else None
 
 
@@ -335,7 +98,7 @@ class _PhraseIndex:
             if phrase is not None:
                 self._by_first.setdefault(phrase.keys[0], []).append(phrase)
 
-    def find(self, text: _Text) -> list[_Match]:
+    def find(self, text: Text) -> list[_Match]:
         matches = []
         for position, key in enumerate(text.keys):
             for phrase in self._by_first.get(key, ()):
@@ -345,7 +108,7 @@ class _PhraseIndex:
         return matches
 
 
-def _extend(phrase: _Phrase, text: _Text, first: int) -> int:
+def _extend(phrase: _Phrase, text: Text, first: int) -> int:
     """Index of the phrase's last token when it matches from `first` in one sentence, else -1."""
     current = first
     sentence = text.sentences[first]
@@ -366,11 +129,11 @@ def _overlaps(a: _Match, b: _Match) -> bool:
     return a.first <= b.last and b.first <= a.last
 
 
-def _snippet(text: _Text, match: _Match) -> str:
+def _snippet(text: Text, match: _Match) -> str:
     return _span_text(text, text.full_index[match.first], text.full_index[match.last])
 
 
-def _span_text(text: _Text, first_index: int, last_index: int) -> str:
+def _span_text(text: Text, first_index: int, last_index: int) -> str:
     """Original text from token to token, with the elided particle just before ("s'est")."""
     first, last = text.tokens[first_index], text.tokens[last_index]
     previous = text.tokens[first_index - 1] if first_index else None
@@ -464,7 +227,7 @@ def _drop_contained(matches: list[_Match]) -> list[_Match]:
         for outer in matches)]
 
 
-def _is_self_description(text: _Text, match: _Match) -> bool:
+def _is_self_description(text: Text, match: _Match) -> bool:
     previous = [text.tokens[text.full_index[i]].lower for i in range(max(0, match.first - 3),
                                                                       match.first)]
     if not previous:
@@ -473,7 +236,7 @@ def _is_self_description(text: _Text, match: _Match) -> bool:
             or previous[-2:] == ["tant", "que"])
 
 
-def _keyword_scores(text: _Text, matches: list[_Match]) -> dict[tuple[str, str], list]:
+def _keyword_scores(text: Text, matches: list[_Match]) -> dict[tuple[str, str], list]:
     """(topic, phrase) → [score, snippet]: weight, subject boost, repetitions, self-description."""
     grouped: dict[tuple[str, str], list[_Match]] = {}
     for match in matches:
@@ -490,7 +253,7 @@ def _keyword_scores(text: _Text, matches: list[_Match]) -> dict[tuple[str, str],
     return scored
 
 
-def _score_topics(text: _Text, compiled: _CompiledTopics, blocked: list[_Match],
+def _score_topics(text: Text, compiled: _CompiledTopics, blocked: list[_Match],
                   similar: Sequence[tuple[str, float]], urgent_case: str | None) -> _TopicResult:
     matches = _topic_matches(text, compiled, blocked)
     scores: dict[str, float] = {}
@@ -506,7 +269,7 @@ def _score_topics(text: _Text, compiled: _CompiledTopics, blocked: list[_Match],
     return _TopicResult(code, confidence, scores, reasons, matched, matches)
 
 
-def _topic_matches(text: _Text, compiled: _CompiledTopics, blocked: list[_Match]) -> list:
+def _topic_matches(text: Text, compiled: _CompiledTopics, blocked: list[_Match]) -> list:
     """Topic keyword matches, longest first, without those inside a false friend of their topic."""
     return [m for m in _drop_contained(compiled.index.find(text))
             if not any(_overlaps(m, b) and _case_topic(b.phrase.target) == m.phrase.target
@@ -564,7 +327,7 @@ class _Urgency:
     matched: dict[str, list[str]] = field(default_factory=dict)
 
 
-def _is_negated(text: _Text, match: _Match) -> bool:
+def _is_negated(text: Text, match: _Match) -> bool:
     """A negation word shortly before the trigger, with nothing that cancels it in between."""
     start = text.full_index[match.first]
     sentence = text.tokens[start].sentence
@@ -579,7 +342,7 @@ def _is_negated(text: _Text, match: _Match) -> bool:
     return False
 
 
-def _negates(text: _Text, position: int) -> bool:
+def _negates(text: Text, position: int) -> bool:
     word = text.tokens[position].lower
     if word in vocab.NEGATION_WORDS:
         return True
@@ -587,13 +350,13 @@ def _negates(text: _Text, position: int) -> bool:
     return word in {"personne", "rien"} and following == "ne"
 
 
-def _is_hypothetical(text: _Text, match: _Match, markers: list[_Match]) -> bool:
+def _is_hypothetical(text: Text, match: _Match, markers: list[_Match]) -> bool:
     sentence = text.sentences[match.first]
     return any(0 <= match.first - marker.last <= HYPOTHESIS_WINDOW
                and text.sentences[marker.last] == sentence for marker in markers)
 
 
-def _filter_triggers(text: _Text, found: dict[str, list[_Match]], urgency: _Urgency) -> list:
+def _filter_triggers(text: Text, found: dict[str, list[_Match]], urgency: _Urgency) -> list:
     """Drop triggers inside false friends, negated, hypothetical or vetoed by their context."""
     blocked = found.get("false_friend", [])
     recent = bool(found.get("recency"))
@@ -615,7 +378,7 @@ def _filter_triggers(text: _Text, found: dict[str, list[_Match]], urgency: _Urge
     return _apply_vetoes(text, kept, found, urgency)
 
 
-def _negation_snippet(text: _Text, match: _Match) -> str:
+def _negation_snippet(text: Text, match: _Match) -> str:
     first = text.full_index[match.first]
     start = max(0, first - NEGATION_WINDOW)
     while start < first and not _negates(text, start):
@@ -625,7 +388,7 @@ def _negation_snippet(text: _Text, match: _Match) -> str:
     return _span_text(text, start, text.full_index[match.last])
 
 
-def _apply_vetoes(text: _Text, kept: list[_Match], found: dict, urgency: _Urgency) -> list:
+def _apply_vetoes(text: Text, kept: list[_Match], found: dict, urgency: _Urgency) -> list:
     vetoed: dict[str, _Match] = {}
     for veto in found.get("veto", []):
         vetoed.setdefault(veto.phrase.target, veto)
@@ -651,7 +414,7 @@ def _note(urgency: _Urgency, key: str, label: str, words: str, suffix: str = "")
         urgency.matched.setdefault(key, []).append(words)
 
 
-def _choose_case(text: _Text, triggers: list[_Match], urgency: _Urgency) -> str | None:
+def _choose_case(text: Text, triggers: list[_Match], urgency: _Urgency) -> str | None:
     best_by_phrase: dict[tuple[str, str], _Match] = {}
     for match in triggers:
         best_by_phrase.setdefault((match.phrase.target, match.phrase.text), match)
@@ -669,7 +432,7 @@ def _choose_case(text: _Text, triggers: list[_Match], urgency: _Urgency) -> str 
     return max(detected, key=lambda case: (scores[case], -detected.index(case)))
 
 
-def _detect_urgency(text: _Text, found: dict[str, list[_Match]], now: datetime,
+def _detect_urgency(text: Text, found: dict[str, list[_Match]], now: datetime,
                     window_days: int) -> _Urgency:
     urgency = _Urgency(blocked=found.get("false_friend", []))
     triggers = _filter_triggers(text, found, urgency)
@@ -684,7 +447,7 @@ def _detect_urgency(text: _Text, found: dict[str, list[_Match]], now: datetime,
     return urgency
 
 
-def _note_cues(text: _Text, found: dict[str, list[_Match]], urgency: _Urgency) -> None:
+def _note_cues(text: Text, found: dict[str, list[_Match]], urgency: _Urgency) -> None:
     triggers = found.get("urgent", [])
     for kind, label in (("generic", "demande d'urgence à vérifier"),
                         ("review", "situation sensible à vérifier")):
@@ -696,7 +459,7 @@ def _note_cues(text: _Text, found: dict[str, list[_Match]], urgency: _Urgency) -
             urgency.reasons.append(f"{label} : " + ", ".join(f"« {s} »" for s in snippets[:3]))
 
 
-def _distinct_snippets(text: _Text, matches: list[_Match]) -> list[str]:
+def _distinct_snippets(text: Text, matches: list[_Match]) -> list[str]:
     seen: dict[str, None] = {}
     for match in matches:
         seen.setdefault(_snippet(text, match).lower(), None)
@@ -740,7 +503,7 @@ def _content_position(starts: list[tuple[int, int]], source: int, offset: int) -
     return min(bisect.bisect_left(starts, (source, offset)), max(len(starts) - 1, 0))
 
 
-def _parsed_dates(text: _Text, today: date) -> Iterator[tuple[int, date, str]]:
+def _parsed_dates(text: Text, today: date) -> Iterator[tuple[int, date, str]]:
     """(content position, date, text) of dd/mm[/yyyy] and « 12 mars » dates."""
     starts = [(text.tokens[i].source, text.tokens[i].start) for i in text.full_index]
     for source, folded in enumerate(text.folded):
@@ -774,7 +537,7 @@ def _with_year(today: date, month: int, day: int, year: str | None) -> date:
     return target
 
 
-def _weekday_dates(text: _Text, today: date) -> Iterator[tuple[int, date, str]]:
+def _weekday_dates(text: Text, today: date) -> Iterator[tuple[int, date, str]]:
     """Weekday names ("jeudi", not "jeudi dernier" nor "tous les jeudis") → next such day."""
     for position, index in enumerate(text.full_index):
         token = text.tokens[index]
@@ -790,7 +553,7 @@ def _weekday_dates(text: _Text, today: date) -> Iterator[tuple[int, date, str]]:
         yield position, today + timedelta(days=ahead), token.raw
 
 
-def _relative_dates(text: _Text, today: date) -> Iterator[tuple[int, date, str]]:
+def _relative_dates(text: Text, today: date) -> Iterator[tuple[int, date, str]]:
     """« dans 3 jours », « sous 48 h », « d'ici 2 semaines », « sous 48h »."""
     tokens = text.tokens
     for position, index in enumerate(text.full_index):
@@ -819,7 +582,7 @@ def _days_for(amount: int | None, unit: str) -> float | None:
     return amount * factors[unit] if unit in factors else None
 
 
-def _near_dates(text: _Text, found: dict, blocked: list[_Match], today: date,
+def _near_dates(text: Text, found: dict, blocked: list[_Match], today: date,
                 window_days: int) -> list[tuple[int, str]]:
     """(content position, text) of every date within the window, outside false friends."""
     near = [(m.first, _snippet(text, m)) for m in found.get("near_date", [])]
@@ -830,7 +593,7 @@ def _near_dates(text: _Text, found: dict, blocked: list[_Match], today: date,
             if not any(b.first <= position <= b.last for b in blocked)]
 
 
-def _detect_deadline(text: _Text, found: dict, now: datetime, window_days: int,
+def _detect_deadline(text: Text, found: dict, now: datetime, window_days: int,
                      urgency: _Urgency) -> str | None:
     """A deadline word and a near date close together: « audience » … « jeudi »."""
     blocked = [b for b in found.get("false_friend", []) if b.phrase.target == DEADLINE_CASE]
@@ -855,7 +618,7 @@ def _detect_deadline(text: _Text, found: dict, now: datetime, window_days: int,
 _TITLES = frozenset({"M", "Mme", "Mlle", "Mr", "Mmes"})
 
 
-def _named_person(text: _Text) -> str | None:
+def _named_person(text: Text) -> str | None:
     """« M. Martin », « Mme X »: facts about a named person call for an individual analysis."""
     tokens = text.tokens
     for index, token in enumerate(tokens[:-1]):
@@ -866,7 +629,7 @@ def _named_person(text: _Text) -> str | None:
     return None
 
 
-def _signal_total(text: _Text, matches: list[_Match]) -> tuple[float, list[str]]:
+def _signal_total(text: Text, matches: list[_Match]) -> tuple[float, list[str]]:
     seen: dict[str, _Match] = {}
     for match in _drop_contained(matches):
         seen.setdefault(match.phrase.text, match)
@@ -881,7 +644,7 @@ def _inside_topic_phrase(signals: list[_Match], topic_matches: list[_Match]) -> 
         and signal.last <= m.last for m in topic_matches)]
 
 
-def _decide_level(text: _Text, found: dict, topic: _TopicResult, rule: TopicRule | None,
+def _decide_level(text: Text, found: dict, topic: _TopicResult, rule: TopicRule | None,
                   urgent_case: str | None) -> tuple[str, list[str], dict[str, list[str]]]:
     found = {kind: _inside_topic_phrase(found.get(kind, []), topic.matches)
              for kind in ("expert", "first_level")}
@@ -934,7 +697,7 @@ def triage(subject: str, text: str, rules: Sequence[TopicRule] | None = None, *,
            now: datetime | None = None, deadline_window_days: int = 5) -> TriageDecision:
     """Suggest topic, level, urgency and specialty for a question, with French reasons."""
     compiled = _compile_topics(as_rules(rules))
-    analysed = _analyse(*_split_subject(subject or "", text or ""))
+    analysed = analyse(*split_subject(subject or "", text or ""))
     found = _group(_fixed_index().find(analysed))
     urgency = _detect_urgency(analysed, found, now or datetime.now(), deadline_window_days)
     topic = _score_topics(analysed, compiled, urgency.blocked, similar_topics, urgency.case)
