@@ -9,14 +9,23 @@
 from __future__ import annotations
 
 import bisect
-import functools
 import re
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import asdict, dataclass, field
 from datetime import date, datetime, timedelta
 
 from legaldesk.tickets import vocabulary as vocab
-from legaldesk.tickets.triage.normalise import Text, analyse, phrase_keys, split_subject
+from legaldesk.tickets.triage.normalise import Text, analyse, split_subject
+from legaldesk.tickets.triage.phrases import (
+    CompiledTopics,
+    Match,
+    compile_topics,
+    drop_contained,
+    fixed_index,
+    overlaps,
+    snippet,
+    span_text,
+)
 from legaldesk.tickets.triage.rules import EXPERT, FALLBACK_TOPIC, FIRST_LEVEL, TopicRule, as_rules
 
 DEADLINE_CASE = "echeance_proche"
@@ -63,149 +72,6 @@ class TriageDecision:
         return asdict(self)
 
 
-# --- phrases and matching -------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class _Phrase:
-    keys: tuple[str, ...]
-    text: str
-    kind: str
-    target: str
-    weight: float
-    max_gap: int
-
-
-@dataclass(frozen=True)
-class _Match:
-    phrase: _Phrase
-    first: int  # content-token indices
-    last: int
-
-
-def _phrase(text: str, kind: str, target: str = "", weight: float = 1.0,
-            max_gap: int = 1) -> _Phrase | None:
-    keys = phrase_keys(text)
-    return _Phrase(keys, text, kind, target, float(weight), max_gap) if keys else None
-
-
-class _PhraseIndex:
-    """Phrases indexed by their first key; matches allow a few inserted words."""
-
-    def __init__(self, phrases: Iterable[_Phrase | None]) -> None:
-        self._by_first: dict[str, list[_Phrase]] = {}
-        for phrase in phrases:
-            if phrase is not None:
-                self._by_first.setdefault(phrase.keys[0], []).append(phrase)
-
-    def find(self, text: Text) -> list[_Match]:
-        matches = []
-        for position, key in enumerate(text.keys):
-            for phrase in self._by_first.get(key, ()):
-                last = _extend(phrase, text, position)
-                if last >= 0:
-                    matches.append(_Match(phrase, position, last))
-        return matches
-
-
-def _extend(phrase: _Phrase, text: Text, first: int) -> int:
-    """Index of the phrase's last token when it matches from `first` in one sentence, else -1."""
-    current = first
-    sentence = text.sentences[first]
-    for key in phrase.keys[1:]:
-        limit = min(current + 2 + phrase.max_gap, len(text.keys))
-        for position in range(current + 1, limit):
-            if text.sentences[position] != sentence:
-                return -1
-            if text.keys[position] == key:
-                current = position
-                break
-        else:
-            return -1
-    return current
-
-
-def _overlaps(a: _Match, b: _Match) -> bool:
-    return a.first <= b.last and b.first <= a.last
-
-
-def _snippet(text: Text, match: _Match) -> str:
-    return _span_text(text, text.full_index[match.first], text.full_index[match.last])
-
-
-def _span_text(text: Text, first_index: int, last_index: int) -> str:
-    """Original text from token to token, with the elided particle just before ("s'est")."""
-    first, last = text.tokens[first_index], text.tokens[last_index]
-    previous = text.tokens[first_index - 1] if first_index else None
-    if previous and previous.elided and previous.source == first.source:
-        first = previous
-    return " ".join(text.display[last.source][first.start:last.end].split())
-
-
-# --- compiled vocabularies ------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class _CompiledTopics:
-    rules: dict[str, TopicRule]
-    index: _PhraseIndex
-
-
-@functools.lru_cache(maxsize=16)
-def _compile_topics(rules: tuple[TopicRule, ...]) -> _CompiledTopics:
-    return _CompiledTopics({rule.code: rule for rule in rules},
-                           _PhraseIndex(_distinct(_topic_phrases(rules))))
-
-
-def _topic_phrases(rules: tuple[TopicRule, ...]) -> Iterator[_Phrase | None]:
-    for rule in rules:
-        for text, weight in rule.keywords.items():
-            yield _phrase(text, "topic", rule.code, weight)
-
-
-def _distinct(phrases: Iterable[_Phrase | None]) -> list[_Phrase]:
-    """Spellings that fold to the same keys ("copie"/"copié") count once, at the highest weight."""
-    best: dict[tuple, _Phrase] = {}
-    for phrase in phrases:
-        if phrase is None:
-            continue
-        key = (phrase.kind, phrase.target, phrase.keys)
-        if key not in best or phrase.weight > best[key].weight:
-            best[key] = phrase
-    return list(best.values())
-
-
-def _urgent_phrases() -> Iterator[_Phrase | None]:
-    for case, spec in vocab.URGENT_CASES.items():
-        for text, weight in spec["triggers"].items():
-            yield _phrase(text, "urgent", case, weight)
-        for text in spec["vetoes"]:
-            yield _phrase(text, "veto", case, max_gap=2)
-        for text in spec["confirms"]:
-            yield _phrase(text, "confirm", case, max_gap=2)
-    for item in vocab.FALSE_FRIENDS:
-        yield _phrase(item["phrase"], "false_friend", item["blocks"], max_gap=2)
-
-
-def _signal_phrases() -> Iterator[_Phrase | None]:
-    yield from (_phrase(text, "deadline") for text in vocab.DEADLINE_WORDS)
-    yield from (_phrase(text, "near_date", max_gap=0) for text in vocab.NEAR_DATE_PHRASES)
-    yield from (_phrase(text, "generic", max_gap=0) for text in vocab.GENERIC_CUES)
-    yield from (_phrase(text, "review") for text in vocab.REVIEW_CUES)
-    yield from (_phrase(text, "hypothesis", max_gap=0) for text in vocab.HYPOTHESIS_MARKERS)
-    yield from (_phrase(text, "recency", max_gap=0) for text in vocab.RECENCY_MARKERS)
-    yield from (_phrase(text, "expert", weight=w)
-                for text, w in vocab.EXPERT_SIGNALS.items())
-    yield from (_phrase(text, "first_level", weight=w)
-                for text, w in vocab.FIRST_LEVEL_SIGNALS.items())
-
-
-@functools.cache
-def _fixed_index() -> _PhraseIndex:
-    """Urgency, level and deadline vocabularies (compiled once per process)."""
-    return _PhraseIndex(_distinct([*_urgent_phrases(), *_signal_phrases()]))
-
-
 # --- topic ---------------------------------------------------------------------------------
 
 
@@ -216,18 +82,10 @@ class _TopicResult:
     scores: dict[str, float]
     reasons: dict[str, list[tuple[float, str]]]
     matched: dict[str, list[str]]
-    matches: list[_Match]
+    matches: list[Match]
 
 
-def _drop_contained(matches: list[_Match]) -> list[_Match]:
-    """Longest match wins: a phrase found inside a longer matched phrase does not count."""
-    return [inner for inner in matches if not any(
-        len(outer.phrase.keys) > len(inner.phrase.keys)
-        and outer.first <= inner.first and inner.last <= outer.last
-        for outer in matches)]
-
-
-def _is_self_description(text: Text, match: _Match) -> bool:
+def _is_self_description(text: Text, match: Match) -> bool:
     previous = [text.tokens[text.full_index[i]].lower for i in range(max(0, match.first - 3),
                                                                       match.first)]
     if not previous:
@@ -236,9 +94,9 @@ def _is_self_description(text: Text, match: _Match) -> bool:
             or previous[-2:] == ["tant", "que"])
 
 
-def _keyword_scores(text: Text, matches: list[_Match]) -> dict[tuple[str, str], list]:
+def _keyword_scores(text: Text, matches: list[Match]) -> dict[tuple[str, str], list]:
     """(topic, phrase) → [score, snippet]: weight, subject boost, repetitions, self-description."""
-    grouped: dict[tuple[str, str], list[_Match]] = {}
+    grouped: dict[tuple[str, str], list[Match]] = {}
     for match in matches:
         grouped.setdefault((match.phrase.target, match.phrase.text), []).append(match)
     scored = {}
@@ -249,19 +107,19 @@ def _keyword_scores(text: Text, matches: list[_Match]) -> dict[tuple[str, str], 
         if all(_is_self_description(text, m) for m in group):
             weight *= SELF_DESCRIPTION_FACTOR
         weight += REPEAT_BONUS * group[0].phrase.weight * min(len(group) - 1, 2)
-        scored[key] = [weight, _snippet(text, group[0])]
+        scored[key] = [weight, snippet(text, group[0])]
     return scored
 
 
-def _score_topics(text: Text, compiled: _CompiledTopics, blocked: list[_Match],
+def _score_topics(text: Text, compiled: CompiledTopics, blocked: list[Match],
                   similar: Sequence[tuple[str, float]], urgent_case: str | None) -> _TopicResult:
     matches = _topic_matches(text, compiled, blocked)
     scores: dict[str, float] = {}
     reasons: dict[str, list[tuple[float, str]]] = {}
     matched: dict[str, list[str]] = {}
-    for (code, phrase), (score, snippet) in _keyword_scores(text, matches).items():
+    for (code, phrase), (score, words) in _keyword_scores(text, matches).items():
         scores[code] = scores.get(code, 0.0) + score
-        reasons.setdefault(code, []).append((score, f"« {snippet} » ({score:+.1f})"))
+        reasons.setdefault(code, []).append((score, f"« {words} » ({score:+.1f})"))
         matched.setdefault(f"topic:{code}", []).append(phrase)
     _add_similar(scores, reasons, compiled, similar)
     _add_urgent_bonus(scores, reasons, compiled, urgent_case)
@@ -269,10 +127,10 @@ def _score_topics(text: Text, compiled: _CompiledTopics, blocked: list[_Match],
     return _TopicResult(code, confidence, scores, reasons, matched, matches)
 
 
-def _topic_matches(text: Text, compiled: _CompiledTopics, blocked: list[_Match]) -> list:
+def _topic_matches(text: Text, compiled: CompiledTopics, blocked: list[Match]) -> list:
     """Topic keyword matches, longest first, without those inside a false friend of their topic."""
-    return [m for m in _drop_contained(compiled.index.find(text))
-            if not any(_overlaps(m, b) and _case_topic(b.phrase.target) == m.phrase.target
+    return [m for m in drop_contained(compiled.index.find(text))
+            if not any(overlaps(m, b) and _case_topic(b.phrase.target) == m.phrase.target
                        for b in blocked)]
 
 
@@ -281,7 +139,7 @@ def _case_topic(case: str) -> str | None:
     return spec["topic"] if spec else None
 
 
-def _add_similar(scores: dict, reasons: dict, compiled: _CompiledTopics,
+def _add_similar(scores: dict, reasons: dict, compiled: CompiledTopics,
                  similar: Sequence[tuple[str, float]]) -> None:
     extra: dict[str, float] = {}
     for code, similarity in similar:
@@ -293,7 +151,7 @@ def _add_similar(scores: dict, reasons: dict, compiled: _CompiledTopics,
         reasons.setdefault(code, []).append((bonus, f"questions similaires ({bonus:+.1f})"))
 
 
-def _add_urgent_bonus(scores: dict, reasons: dict, compiled: _CompiledTopics,
+def _add_urgent_bonus(scores: dict, reasons: dict, compiled: CompiledTopics,
                       urgent_case: str | None) -> None:
     code = _case_topic(urgent_case) if urgent_case else None
     if code and code in compiled.rules:
@@ -302,7 +160,7 @@ def _add_urgent_bonus(scores: dict, reasons: dict, compiled: _CompiledTopics,
             (URGENT_TOPIC_BONUS, f"cas urgent {urgent_case} ({URGENT_TOPIC_BONUS:+.1f})"))
 
 
-def _pick_topic(scores: dict[str, float], compiled: _CompiledTopics) -> tuple[str, float]:
+def _pick_topic(scores: dict[str, float], compiled: CompiledTopics) -> tuple[str, float]:
     order = {code: rank for rank, code in enumerate(compiled.rules)}
     ranked = sorted((s, -order.get(c, 0), c) for c, s in scores.items() if c != FALLBACK_TOPIC)
     if not ranked or ranked[-1][0] < MIN_TOPIC_SCORE:
@@ -320,14 +178,14 @@ def _pick_topic(scores: dict[str, float], compiled: _CompiledTopics) -> tuple[st
 
 @dataclass
 class _Urgency:
-    blocked: list[_Match]  # false-friend spans, also hiding topic keywords of the case
+    blocked: list[Match]  # false-friend spans, also hiding topic keywords of the case
     case: str | None = None
     check: bool = False
     reasons: list[str] = field(default_factory=list)
     matched: dict[str, list[str]] = field(default_factory=dict)
 
 
-def _is_negated(text: Text, match: _Match) -> bool:
+def _is_negated(text: Text, match: Match) -> bool:
     """A negation word shortly before the trigger, with nothing that cancels it in between."""
     start = text.full_index[match.first]
     sentence = text.tokens[start].sentence
@@ -350,46 +208,46 @@ def _negates(text: Text, position: int) -> bool:
     return word in {"personne", "rien"} and following == "ne"
 
 
-def _is_hypothetical(text: Text, match: _Match, markers: list[_Match]) -> bool:
+def _is_hypothetical(text: Text, match: Match, markers: list[Match]) -> bool:
     sentence = text.sentences[match.first]
     return any(0 <= match.first - marker.last <= HYPOTHESIS_WINDOW
                and text.sentences[marker.last] == sentence for marker in markers)
 
 
-def _filter_triggers(text: Text, found: dict[str, list[_Match]], urgency: _Urgency) -> list:
+def _filter_triggers(text: Text, found: dict[str, list[Match]], urgency: _Urgency) -> list:
     """Drop triggers inside false friends, negated, hypothetical or vetoed by their context."""
     blocked = found.get("false_friend", [])
     recent = bool(found.get("recency"))
     kept = []
-    for match in _drop_contained(found.get("urgent", [])):
+    for match in drop_contained(found.get("urgent", [])):
         case = match.phrase.target
-        snippet = _snippet(text, match)
-        friend = next((b for b in blocked if b.phrase.target == case and _overlaps(b, match)), None)
+        words = snippet(text, match)
+        friend = next((b for b in blocked if b.phrase.target == case and overlaps(b, match)), None)
         if friend is not None:
-            _note(urgency, "false_friend", "faux ami ignoré", _snippet(text, friend))
+            _note(urgency, "false_friend", "faux ami ignoré", snippet(text, friend))
         elif _is_negated(text, match):
             _note(urgency, "negated", "négation ignorée", _negation_snippet(text, match))
         elif (vocab.URGENT_CASES[case]["hypothesis_sensitive"] and not recent
               and _is_hypothetical(text, match, found.get("hypothesis", []))):
             urgency.check = True
-            _note(urgency, "hypothesis", "question générale, non urgente", snippet)
+            _note(urgency, "hypothesis", "question générale, non urgente", words)
         else:
             kept.append(match)
     return _apply_vetoes(text, kept, found, urgency)
 
 
-def _negation_snippet(text: Text, match: _Match) -> str:
+def _negation_snippet(text: Text, match: Match) -> str:
     first = text.full_index[match.first]
     start = max(0, first - NEGATION_WINDOW)
     while start < first and not _negates(text, start):
         start += 1
     if text.tokens[start].source != text.tokens[first].source:
         start = first
-    return _span_text(text, start, text.full_index[match.last])
+    return span_text(text, start, text.full_index[match.last])
 
 
-def _apply_vetoes(text: Text, kept: list[_Match], found: dict, urgency: _Urgency) -> list:
-    vetoed: dict[str, _Match] = {}
+def _apply_vetoes(text: Text, kept: list[Match], found: dict, urgency: _Urgency) -> list:
+    vetoed: dict[str, Match] = {}
     for veto in found.get("veto", []):
         vetoed.setdefault(veto.phrase.target, veto)
     confirmed = {m.phrase.target for m in found.get("confirm", [])}
@@ -398,8 +256,8 @@ def _apply_vetoes(text: Text, kept: list[_Match], found: dict, urgency: _Urgency
         veto = vetoed.get(match.phrase.target)
         if veto and match.phrase.target not in confirmed and match.phrase.weight < STRONG_TRIGGER:
             urgency.check = True
-            trigger = _snippet(text, match)
-            _note(urgency, "veto", f"contexte hors travail (« {_snippet(text, veto)} »)",
+            trigger = snippet(text, match)
+            _note(urgency, "veto", f"contexte hors travail (« {snippet(text, veto)} »)",
                   trigger, suffix=" ignoré")
         else:
             result.append(match)
@@ -414,8 +272,8 @@ def _note(urgency: _Urgency, key: str, label: str, words: str, suffix: str = "")
         urgency.matched.setdefault(key, []).append(words)
 
 
-def _choose_case(text: Text, triggers: list[_Match], urgency: _Urgency) -> str | None:
-    best_by_phrase: dict[tuple[str, str], _Match] = {}
+def _choose_case(text: Text, triggers: list[Match], urgency: _Urgency) -> str | None:
+    best_by_phrase: dict[tuple[str, str], Match] = {}
     for match in triggers:
         best_by_phrase.setdefault((match.phrase.target, match.phrase.text), match)
     scores: dict[str, float] = {}
@@ -426,13 +284,13 @@ def _choose_case(text: Text, triggers: list[_Match], urgency: _Urgency) -> str |
     for (case, phrase), match in best_by_phrase.items():
         urgency.matched.setdefault(f"urgent:{case}", []).append(phrase)
         if case in detected:
-            urgency.reasons.append(f"urgent ({case}) : « {_snippet(text, match)} »")
+            urgency.reasons.append(f"urgent ({case}) : « {snippet(text, match)} »")
     if not detected:
         return None
     return max(detected, key=lambda case: (scores[case], -detected.index(case)))
 
 
-def _detect_urgency(text: Text, found: dict[str, list[_Match]], now: datetime,
+def _detect_urgency(text: Text, found: dict[str, list[Match]], now: datetime,
                     window_days: int) -> _Urgency:
     urgency = _Urgency(blocked=found.get("false_friend", []))
     triggers = _filter_triggers(text, found, urgency)
@@ -447,11 +305,11 @@ def _detect_urgency(text: Text, found: dict[str, list[_Match]], now: datetime,
     return urgency
 
 
-def _note_cues(text: Text, found: dict[str, list[_Match]], urgency: _Urgency) -> None:
+def _note_cues(text: Text, found: dict[str, list[Match]], urgency: _Urgency) -> None:
     triggers = found.get("urgent", [])
     for kind, label in (("generic", "demande d'urgence à vérifier"),
                         ("review", "situation sensible à vérifier")):
-        cues = [m for m in found.get(kind, []) if not any(_overlaps(m, t) for t in triggers)]
+        cues = [m for m in found.get(kind, []) if not any(overlaps(m, t) for t in triggers)]
         snippets = _distinct_snippets(text, cues)
         if snippets:
             urgency.check = True
@@ -459,10 +317,10 @@ def _note_cues(text: Text, found: dict[str, list[_Match]], urgency: _Urgency) ->
             urgency.reasons.append(f"{label} : " + ", ".join(f"« {s} »" for s in snippets[:3]))
 
 
-def _distinct_snippets(text: Text, matches: list[_Match]) -> list[str]:
+def _distinct_snippets(text: Text, matches: list[Match]) -> list[str]:
     seen: dict[str, None] = {}
     for match in matches:
-        seen.setdefault(_snippet(text, match).lower(), None)
+        seen.setdefault(snippet(text, match).lower(), None)
     return list(seen)
 
 
@@ -582,10 +440,10 @@ def _days_for(amount: int | None, unit: str) -> float | None:
     return amount * factors[unit] if unit in factors else None
 
 
-def _near_dates(text: Text, found: dict, blocked: list[_Match], today: date,
+def _near_dates(text: Text, found: dict, blocked: list[Match], today: date,
                 window_days: int) -> list[tuple[int, str]]:
     """(content position, text) of every date within the window, outside false friends."""
-    near = [(m.first, _snippet(text, m)) for m in found.get("near_date", [])]
+    near = [(m.first, snippet(text, m)) for m in found.get("near_date", [])]
     for source in (_parsed_dates, _weekday_dates, _relative_dates):
         near.extend((position, label) for position, target, label in source(text, today)
                     if _is_near(today, target, window_days))
@@ -598,14 +456,14 @@ def _detect_deadline(text: Text, found: dict, now: datetime, window_days: int,
     """A deadline word and a near date close together: « audience » … « jeudi »."""
     blocked = [b for b in found.get("false_friend", []) if b.phrase.target == DEADLINE_CASE]
     deadlines = [m for m in found.get("deadline", [])
-                 if not any(_overlaps(m, b) for b in blocked) and not _is_negated(text, m)]
+                 if not any(overlaps(m, b) for b in blocked) and not _is_negated(text, m)]
     if not deadlines:
         return None
     near = _near_dates(text, found, blocked, now.date(), window_days)
     for deadline in deadlines:
         for position, label in near:
             if abs(position - deadline.first) <= DEADLINE_PROXIMITY:
-                words = f"« {_snippet(text, deadline)} » + « {label} »"
+                words = f"« {snippet(text, deadline)} » + « {label} »"
                 urgency.matched.setdefault("deadline", []).append(deadline.phrase.text)
                 urgency.matched.setdefault("near_date", []).append(label)
                 urgency.reasons.append(f"urgent ({DEADLINE_CASE}) : {words}")
@@ -629,15 +487,15 @@ def _named_person(text: Text) -> str | None:
     return None
 
 
-def _signal_total(text: Text, matches: list[_Match]) -> tuple[float, list[str]]:
-    seen: dict[str, _Match] = {}
-    for match in _drop_contained(matches):
+def _signal_total(text: Text, matches: list[Match]) -> tuple[float, list[str]]:
+    seen: dict[str, Match] = {}
+    for match in drop_contained(matches):
         seen.setdefault(match.phrase.text, match)
     total = sum(match.phrase.weight for match in seen.values())
-    return total, [_snippet(text, match) for match in seen.values()]
+    return total, [snippet(text, match) for match in seen.values()]
 
 
-def _inside_topic_phrase(signals: list[_Match], topic_matches: list[_Match]) -> list[_Match]:
+def _inside_topic_phrase(signals: list[Match], topic_matches: list[Match]) -> list[Match]:
     """Signals that are part of a longer topic phrase ("dessins et modèles") are not signals."""
     return [signal for signal in signals if not any(
         len(m.phrase.keys) > len(signal.phrase.keys) and m.first <= signal.first
@@ -685,8 +543,8 @@ def _level_from_signals(rule: TopicRule, expert: float, expert_words: list[str],
 # --- entry point -----------------------------------------------------------------------------
 
 
-def _group(matches: list[_Match]) -> dict[str, list[_Match]]:
-    grouped: dict[str, list[_Match]] = {}
+def _group(matches: list[Match]) -> dict[str, list[Match]]:
+    grouped: dict[str, list[Match]] = {}
     for match in matches:
         grouped.setdefault(match.phrase.kind, []).append(match)
     return grouped
@@ -696,9 +554,9 @@ def triage(subject: str, text: str, rules: Sequence[TopicRule] | None = None, *,
            sender_kind: str | None = None, similar_topics: Sequence[tuple[str, float]] = (),
            now: datetime | None = None, deadline_window_days: int = 5) -> TriageDecision:
     """Suggest topic, level, urgency and specialty for a question, with French reasons."""
-    compiled = _compile_topics(as_rules(rules))
+    compiled = compile_topics(as_rules(rules))
     analysed = analyse(*split_subject(subject or "", text or ""))
-    found = _group(_fixed_index().find(analysed))
+    found = _group(fixed_index().find(analysed))
     urgency = _detect_urgency(analysed, found, now or datetime.now(), deadline_window_days)
     topic = _score_topics(analysed, compiled, urgency.blocked, similar_topics, urgency.case)
     rule = compiled.rules.get(topic.code)
