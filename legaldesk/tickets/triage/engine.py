@@ -15,6 +15,7 @@ from dataclasses import asdict, dataclass, field
 from datetime import date, datetime, timedelta
 
 from legaldesk.tickets import vocabulary as vocab
+from legaldesk.tickets.triage.levels import decide_level
 from legaldesk.tickets.triage.normalise import Text, analyse, split_subject
 from legaldesk.tickets.triage.phrases import (
     Match,
@@ -25,15 +26,13 @@ from legaldesk.tickets.triage.phrases import (
     snippet,
     span_text,
 )
-from legaldesk.tickets.triage.rules import EXPERT, FALLBACK_TOPIC, FIRST_LEVEL, TopicRule, as_rules
-from legaldesk.tickets.triage.topics import TopicResult, explain_topic, score_topics
+from legaldesk.tickets.triage.rules import TopicRule, as_rules
+from legaldesk.tickets.triage.topics import explain_topic, score_topics
 
 DEADLINE_CASE = "echeance_proche"
 
 URGENT_THRESHOLD = 1.0
 STRONG_TRIGGER = 2.0  # triggers this strong ignore context vetoes
-EXPERT_UPGRADE = 1.5  # expert signals needed to lift a first-level topic
-FIRST_LEVEL_DOWNGRADE = 2.5  # first-level signals needed to lower an expert topic
 NEGATION_WINDOW = 6  # tokens looked at before a trigger for "pas", "aucun"...
 HYPOTHESIS_WINDOW = 4
 DEADLINE_PROXIMITY = 15  # content tokens between a deadline word and its near date
@@ -361,75 +360,6 @@ def _detect_deadline(text: Text, found: dict, now: datetime, window_days: int,
     return None
 
 
-# --- level -----------------------------------------------------------------------------------
-
-_TITLES = frozenset({"M", "Mme", "Mlle", "Mr", "Mmes"})
-
-
-def _named_person(text: Text) -> str | None:
-    """« M. Martin », « Mme X »: facts about a named person call for an individual analysis."""
-    tokens = text.tokens
-    for index, token in enumerate(tokens[:-1]):
-        following = tokens[index + 1]
-        if (token.raw in _TITLES and following.raw[:1].isupper()
-                and following.raw not in {"Madame", "Monsieur"}):
-            return f"{token.raw}. {following.raw}"
-    return None
-
-
-def _signal_total(text: Text, matches: list[Match]) -> tuple[float, list[str]]:
-    seen: dict[str, Match] = {}
-    for match in drop_contained(matches):
-        seen.setdefault(match.phrase.text, match)
-    total = sum(match.phrase.weight for match in seen.values())
-    return total, [snippet(text, match) for match in seen.values()]
-
-
-def _inside_topic_phrase(signals: list[Match], topic_matches: list[Match]) -> list[Match]:
-    """Signals that are part of a longer topic phrase ("dessins et modèles") are not signals."""
-    return [signal for signal in signals if not any(
-        len(m.phrase.keys) > len(signal.phrase.keys) and m.first <= signal.first
-        and signal.last <= m.last for m in topic_matches)]
-
-
-def _decide_level(text: Text, found: dict, topic: TopicResult, rule: TopicRule | None,
-                  urgent_case: str | None) -> tuple[str, list[str], dict[str, list[str]]]:
-    found = {kind: _inside_topic_phrase(found.get(kind, []), topic.matches)
-             for kind in ("expert", "first_level")}
-    expert, expert_words = _signal_total(text, found.get("expert", []))
-    person = _named_person(text)
-    if person:
-        expert += 1.5
-        expert_words.append(person)
-    first, first_words = _signal_total(text, found.get("first_level", []))
-    matched = {key: words for key, words in (("expert", expert_words),
-                                             ("first_level", first_words)) if words}
-    if urgent_case in vocab.URGENT_CASES:
-        return EXPERT, [f"niveau expert : cas urgent {urgent_case}"], matched
-    if rule is None or rule.code == FALLBACK_TOPIC:
-        return EXPERT, ["niveau expert : thème non reconnu, triage national"], matched
-    return _level_from_signals(rule, expert, expert_words, first, first_words) + (matched,)
-
-
-def _level_from_signals(rule: TopicRule, expert: float, expert_words: list[str], first: float,
-                        first_words: list[str]) -> tuple[str, list[str]]:
-    quoted_expert = ", ".join(f"« {w} »" for w in expert_words[:4])
-    quoted_first = ", ".join(f"« {w} »" for w in first_words[:4])
-    if rule.default_level == FIRST_LEVEL:
-        if expert >= EXPERT_UPGRADE and expert >= first:
-            return EXPERT, [f"niveau expert : signal {quoted_expert}"]
-        reasons = [f"niveau premier niveau : défaut du thème {rule.code}"]
-        if first_words:
-            reasons.append(f"niveau premier niveau : signal {quoted_first}")
-        return FIRST_LEVEL, reasons
-    if expert == 0 and first >= FIRST_LEVEL_DOWNGRADE:
-        return FIRST_LEVEL, [f"niveau premier niveau : demande générale {quoted_first}"]
-    reasons = [f"niveau expert : défaut du thème {rule.code}"]
-    if expert_words:
-        reasons.append(f"niveau expert : signal {quoted_expert}")
-    return EXPERT, reasons
-
-
 # --- entry point -----------------------------------------------------------------------------
 
 
@@ -450,7 +380,7 @@ def triage(subject: str, text: str, rules: Sequence[TopicRule] | None = None, *,
     urgency = _detect_urgency(analysed, found, now or datetime.now(), deadline_window_days)
     topic = score_topics(analysed, compiled, urgency.blocked, similar_topics, urgency.case)
     rule = compiled.rules.get(topic.code)
-    level, level_reasons, level_matched = _decide_level(analysed, found, topic, rule,
+    level, level_reasons, level_matched = decide_level(analysed, found, topic, rule,
                                                         urgency.case)
     reasons = explain_topic(topic) + level_reasons + urgency.reasons
     if sender_kind in vocab.NON_MEMBER_KINDS:
