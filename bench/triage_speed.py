@@ -13,8 +13,7 @@ REPO_ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO_ROOT))
 
 from bench.triage_eval import DEFAULT_FILE, load_examples  # noqa: E402
-from legaldesk.tickets.triage import normalise as normalisation  # noqa: E402
-from legaldesk.tickets.triage import triage  # noqa: E402
+from legaldesk.tickets.triage import normalisation, triage  # noqa: E402
 from legaldesk.tickets.triage.phrases import compile_topics, fixed_index  # noqa: E402
 from legaldesk.tickets.triage.rules import default_topic_rules, topic_rules_from_dicts  # noqa: E402
 from legaldesk.tickets.vocabulary import DEFAULT_TOPICS, URGENT_CASES  # noqa: E402

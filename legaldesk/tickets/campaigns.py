@@ -12,7 +12,7 @@ from legaldesk.auth.services import require_role
 from legaldesk.core.errors import InvalidInput, NotFound
 from legaldesk.core.extensions import db
 from legaldesk.tickets.models import OPEN_STATUSES, Campaign, Status, Ticket
-from legaldesk.tickets.triage.normalise import normalise
+from legaldesk.tickets.triage.normalisation import normalise
 
 
 def match_campaign(text: str) -> str | None:

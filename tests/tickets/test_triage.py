@@ -8,7 +8,7 @@ from datetime import datetime
 import pytest
 
 from legaldesk.tickets.triage import TriageDecision, triage
-from legaldesk.tickets.triage.normalise import normalise
+from legaldesk.tickets.triage.normalisation import normalise
 from legaldesk.tickets.triage.phrases import compile_topics
 from legaldesk.tickets.triage.rules import TopicRule, topic_rules_from_dicts
 from legaldesk.tickets.vocabulary import DEFAULT_TOPICS, URGENT_CASES

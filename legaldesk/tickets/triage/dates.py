@@ -7,7 +7,7 @@ import re
 from collections.abc import Iterator
 from datetime import date, timedelta
 
-from legaldesk.tickets.triage.normalise import Text
+from legaldesk.tickets.triage.normalisation import Text
 from legaldesk.tickets.triage.phrases import Match, snippet
 
 _WEEKDAYS = {"lundi": 0, "mardi": 1, "mercredi": 2, "jeudi": 3, "vendredi": 4, "samedi": 5,

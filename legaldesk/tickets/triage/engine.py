@@ -6,7 +6,7 @@
 # signals and near dates. Every decision carries French reasons. Nothing here touches the
 # database, and the clock only when `now` is omitted.
 #
-# Modules, each importing only those above it: rules (topic rules), normalise (folding, tokens),
+# Modules, each importing only those above it: rules (topic rules), normalisation (tokens),
 # phrases (matching, compiled vocabularies), topics, dates (near dates), urgency (triggers and
 # deadlines), levels, and this entry point.
 
@@ -18,7 +18,7 @@ from datetime import datetime
 
 from legaldesk.tickets import vocabulary as vocab
 from legaldesk.tickets.triage.levels import decide_level
-from legaldesk.tickets.triage.normalise import analyse, split_subject
+from legaldesk.tickets.triage.normalisation import analyse, split_subject
 from legaldesk.tickets.triage.phrases import Match, compile_topics, fixed_index
 from legaldesk.tickets.triage.rules import TopicRule, as_rules
 from legaldesk.tickets.triage.topics import explain_topic, score_topics

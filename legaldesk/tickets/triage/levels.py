@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from legaldesk.tickets import vocabulary as vocab
-from legaldesk.tickets.triage.normalise import Text
+from legaldesk.tickets.triage.normalisation import Text
 from legaldesk.tickets.triage.phrases import Match, drop_contained, snippet
 from legaldesk.tickets.triage.rules import EXPERT, FALLBACK_TOPIC, FIRST_LEVEL, TopicRule
 from legaldesk.tickets.triage.topics import TopicResult

@@ -7,7 +7,7 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 
 from legaldesk.tickets import vocabulary as vocab
-from legaldesk.tickets.triage.normalise import Text, phrase_keys
+from legaldesk.tickets.triage.normalisation import Text, phrase_keys
 from legaldesk.tickets.triage.rules import TopicRule
 
 

@@ -6,7 +6,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from legaldesk.tickets import vocabulary as vocab
-from legaldesk.tickets.triage.normalise import Text
+from legaldesk.tickets.triage.normalisation import Text
 from legaldesk.tickets.triage.phrases import (
     CompiledTopics,
     Match,

@@ -7,7 +7,7 @@ from datetime import datetime
 
 from legaldesk.tickets import vocabulary as vocab
 from legaldesk.tickets.triage.dates import near_dates
-from legaldesk.tickets.triage.normalise import Text
+from legaldesk.tickets.triage.normalisation import Text
 from legaldesk.tickets.triage.phrases import Match, drop_contained, overlaps, snippet, span_text
 
 DEADLINE_CASE = "echeance_proche"
