@@ -13,7 +13,9 @@ REPO_ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO_ROOT))
 
 from bench.triage_eval import DEFAULT_FILE, load_examples  # noqa: E402
-from legaldesk.tickets import triage as engine  # noqa: E402
+from legaldesk.tickets.triage import normalisation, triage  # noqa: E402
+from legaldesk.tickets.triage.phrases import compile_topics, fixed_index  # noqa: E402
+from legaldesk.tickets.triage.rules import default_topic_rules, topic_rules_from_dicts  # noqa: E402
 from legaldesk.tickets.vocabulary import DEFAULT_TOPICS, URGENT_CASES  # noqa: E402
 
 NOW = datetime(2024, 3, 12, 10)
@@ -45,14 +47,14 @@ def time_calls(function, texts: list[str], calls: int) -> list[float]:
 
 def cold_call_ms(text: str) -> float:
     """First call with every cache emptied: compiling the vocabularies included."""
-    engine._compile_topics.cache_clear()
-    engine._fixed_index.cache_clear()
-    engine._phrase_keys.cache_clear()
-    engine._stem.cache_clear()
-    engine._word_parts.cache_clear()
-    engine.default_topic_rules.cache_clear()
+    compile_topics.cache_clear()
+    fixed_index.cache_clear()
+    normalisation.phrase_keys.cache_clear()
+    normalisation._stem.cache_clear()
+    normalisation._word_parts.cache_clear()
+    default_topic_rules.cache_clear()
     start = time.perf_counter()
-    engine.triage("", text, now=NOW)
+    triage("", text, now=NOW)
     return (time.perf_counter() - start) * 1000
 
 
@@ -78,9 +80,9 @@ def main(argv: list[str] | None = None) -> int:
     rules_as_data = [dict(topic) for topic in DEFAULT_TOPICS]
     runs = {
         "naive substring scan (baseline)": lambda text: naive_scan(text, phrases),
-        "triage, default rules": lambda text: engine.triage("", text, now=NOW),
-        "triage, rules converted each call": lambda text: engine.triage(
-            "", text, engine.topic_rules_from_dicts(rules_as_data), now=NOW),
+        "triage, default rules": lambda text: triage("", text, now=NOW),
+        "triage, rules converted each call": lambda text: triage(
+            "", text, topic_rules_from_dicts(rules_as_data), now=NOW),
     }
     for label, function in runs.items():
         print(summary(label, time_calls(function, texts, args.calls)))

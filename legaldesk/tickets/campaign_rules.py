@@ -6,7 +6,7 @@ from sqlalchemy import select
 
 from legaldesk.core.extensions import db
 from legaldesk.tickets.models import Campaign
-from legaldesk.tickets.triage import normalise
+from legaldesk.tickets.triage.normalisation import normalise
 
 
 def match_campaign(text: str) -> str | None:

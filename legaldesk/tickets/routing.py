@@ -11,7 +11,8 @@ from legaldesk.auth.directory import region_delegates
 from legaldesk.auth.models import Region, RequesterType, Role, User
 from legaldesk.core.extensions import db
 from legaldesk.tickets.models import OPEN_STATUSES, Level, Queue, Ticket, Topic
-from legaldesk.tickets.triage import TriageDecision, topic_rules_from_dicts, triage
+from legaldesk.tickets.triage import TriageDecision, triage
+from legaldesk.tickets.triage.rules import topic_rules_from_dicts
 
 # The five urgent case types of the report always go to a jurist; a near deadline need not.
 EXPERT_URGENT_CASES = frozenset({

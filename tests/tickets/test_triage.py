@@ -7,14 +7,10 @@ from datetime import datetime
 
 import pytest
 
-from legaldesk.tickets import triage as engine
-from legaldesk.tickets.triage import (
-    TopicRule,
-    TriageDecision,
-    normalise,
-    topic_rules_from_dicts,
-    triage,
-)
+from legaldesk.tickets.triage import TriageDecision, triage
+from legaldesk.tickets.triage.normalisation import normalise
+from legaldesk.tickets.triage.phrases import compile_topics
+from legaldesk.tickets.triage.rules import TopicRule, topic_rules_from_dicts
 from legaldesk.tickets.vocabulary import DEFAULT_TOPICS, URGENT_CASES
 
 NOW = datetime(2024, 3, 12, 10, 0)  # a Tuesday
@@ -491,11 +487,11 @@ def test_invalid_rule_data_is_rejected(item: dict) -> None:
 def test_equal_rules_built_twice_are_compiled_once() -> None:
     first = topic_rules_from_dicts(DEFAULT_TOPICS)
     run("Question sur le CDDI", rules=first)
-    misses = engine._compile_topics.cache_info().misses
+    misses = compile_topics.cache_info().misses
     second = topic_rules_from_dicts([dict(topic) for topic in DEFAULT_TOPICS])
     assert second == first and second is not first
     run("Question sur le CDDI", rules=second)
-    assert engine._compile_topics.cache_info().misses == misses
+    assert compile_topics.cache_info().misses == misses
 
 
 def test_topic_rules_are_hashable_and_immutable() -> None:
