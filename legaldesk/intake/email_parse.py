@@ -14,9 +14,7 @@ from collections.abc import Collection
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from email import policy as email_policy
-from email.errors import HeaderParseError
 from email.generator import BytesGenerator
-from email.header import decode_header
 from email.message import Message
 from email.parser import BytesParser
 from email.utils import getaddresses, parsedate_to_datetime
@@ -25,6 +23,17 @@ from urllib.parse import unquote
 
 import nh3
 from email_validator import EmailNotValidError, validate_email
+
+from legaldesk.intake.email_text import (
+    decode_bytes,
+    decode_words,
+    has_surrogates,
+    normalise_newlines,
+    normalise_space,
+    quote_prefix,
+    tidy,
+    undo_surrogates,
+)
 
 DEFAULT_MAX_ATTACHMENT_BYTES = 10 * 1024 * 1024
 DEFAULT_ALLOWED_TYPES: frozenset[str] = frozenset(
@@ -154,7 +163,7 @@ def clean_subject(subject: str) -> str:
         if not match:
             break
         text = text[match.end() :]
-    return _normalise_space(text)
+    return normalise_space(text)
 
 
 def find_ticket_reference(subject: str) -> str | None:
@@ -200,7 +209,7 @@ def _build(message: Message, options: _Options, depth: int) -> ParsedEmail:
     if not sender.strip():
         raise EmailParseError("expéditeur absent : pas d'en-tête From (no From header)")
     from_name, from_address = _parse_sender(sender)
-    subject = _decode_words(_first(headers, "subject"))
+    subject = decode_words(_first(headers, "subject"))
     walk = _Walk()
     body_text, raw_html = _render_segments(_collect(message, walk, 0))
     attachments = _attachments(walk.attachment_parts, raw_html, options)
@@ -211,7 +220,7 @@ def _build(message: Message, options: _Options, depth: int) -> ParsedEmail:
     new_text, quoted_text = fold.new, fold.quoted
     if not new_text and body_text.strip():
         # nothing recognisable as new: keep the whole body rather than lose the question
-        new_text, quoted_text = _tidy(body_text), ""
+        new_text, quoted_text = tidy(body_text), ""
     return ParsedEmail(
         message_id=_first_message_id(_first(headers, "message-id")),
         in_reply_to=_first_message_id(_first(headers, "in-reply-to")),
@@ -255,54 +264,16 @@ def _first(headers: dict[str, list[str]], name: str) -> str:
     return values[0] if values else ""
 
 
-def _has_surrogates(text: str) -> bool:
-    return any("\udc80" <= char <= "\udcff" for char in text)
-
-
-def _undo_surrogates(text: str) -> str:
-    """Decode raw 8-bit header bytes (kept as surrogates by the parser) with charset fallback."""
-    if not _has_surrogates(text):
-        return text
-    return _decode_bytes(text.encode("utf-8", "surrogateescape"), None).text
-
-
-def _decode_words(value: str) -> str:
-    """Decode RFC 2047 encoded words and raw 8-bit bytes of a header into clean text."""
-    value = _undo_surrogates(value)
-    try:
-        chunks = decode_header(value)
-    except (HeaderParseError, ValueError, binascii.Error):
-        chunks = [(value, None)]
-    return _normalise_space("".join(_header_chunk(chunk, charset) for chunk, charset in chunks))
-
-
-def _header_chunk(chunk: bytes | str, charset: str | None) -> str:
-    if isinstance(chunk, str):
-        return chunk
-    if charset is None:
-        # decode_header turns the unencoded parts into raw-unicode-escape bytes
-        try:
-            return chunk.decode("raw-unicode-escape")
-        except UnicodeDecodeError:
-            return chunk.decode("latin-1")
-    return _decode_bytes(chunk, charset).text
-
-
-def _normalise_space(text: str) -> str:
-    text = re.sub(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]", "", text)
-    return unicodedata.normalize("NFC", re.sub(r"\s+", " ", text)).strip()
-
-
 def _parse_sender(value: str) -> tuple[str, str]:
     """Return (display name, lowercased address) of the first mailbox, tolerating junk."""
-    value = _undo_surrogates(value)
+    value = undo_surrogates(value)
     pairs = getaddresses([value])
     if pairs and "@" in pairs[0][1] and pairs[0][1] in value:
         name, address = pairs[0]
     else:
         name, address = _loose_mailbox(value)
     name = name.strip().strip('"').replace('\\"', '"')
-    return _decode_words(name), address.strip().lower()
+    return decode_words(name), address.strip().lower()
 
 
 def _loose_mailbox(value: str) -> tuple[str, str]:
@@ -316,7 +287,7 @@ def _loose_mailbox(value: str) -> tuple[str, str]:
 
 
 def _address_list(values: list[str]) -> list[str]:
-    decoded = [_undo_surrogates(v) for v in values]
+    decoded = [undo_surrogates(v) for v in values]
     addresses = [addr.strip().lower() for _, addr in getaddresses(decoded) if "@" in addr]
     return list(dict.fromkeys(addresses))
 
@@ -332,7 +303,7 @@ def _is_valid_address(address: str) -> bool:
 
 
 def _message_ids(value: str) -> list[str]:
-    value = _undo_surrogates(value)
+    value = undo_surrogates(value)
     ids = [i.strip() for i in re.findall(r"<([^<>]+)>", value)]
     if not ids:
         ids = value.split()
@@ -345,7 +316,7 @@ def _first_message_id(value: str) -> str | None:
 
 
 def _parse_date(value: str) -> datetime | None:
-    value = _undo_surrogates(value).strip()
+    value = undo_surrogates(value).strip()
     if not value:
         return None
     try:
@@ -417,80 +388,6 @@ def _auto_reply_reason(
     if _AUTO_SUBJECT_RE.match(subject):
         return f"objet « {subject[:60]} »"
     return None
-
-
-# --------------------------------------------------------------------------- charsets
-
-# mail clients and browsers read these labels as windows-1252, which is a superset of them
-_CHARSET_REMAP = {"ascii": "cp1252", "iso8859-1": "cp1252"}
-_SINGLE_BYTE_PREFIXES = ("cp125", "iso8859", "mac-", "koi8", "cp437", "cp850", "latin")
-_C1_RE = re.compile("[\x80-\x9f]")
-_ASCII_BYTES = bytes(range(128))
-_UTF8_SEQUENCE_RE = re.compile(
-    rb"[\xc2-\xdf][\x80-\xbf]|[\xe0-\xef][\x80-\xbf]{2}|[\xf0-\xf4][\x80-\xbf]{3}"
-)
-
-
-@dataclass(frozen=True)
-class _Decoded:
-    text: str
-    charset: str
-    declared: str | None
-
-
-def _codec(label: str | None) -> str | None:
-    if not label:
-        return None
-    label = label.strip().strip("\"'").split("*", 1)[0].lower()
-    try:
-        name = codecs.lookup(label).name
-    except (LookupError, ValueError):
-        return None
-    return _CHARSET_REMAP.get(name, name)
-
-
-def _decode_bytes(data: bytes, declared: str | None) -> _Decoded:
-    """Decode with the declared charset, falling back to utf-8, cp1252, latin-1 when it lies."""
-    codec = _codec(declared)
-    order: list[str] = []
-    if codec and codec.startswith(_SINGLE_BYTE_PREFIXES) and not data.isascii():
-        # text that is valid UTF-8 beyond ASCII is almost never real single-byte French text
-        order.append("utf-8")
-    order += [c for c in (codec, "utf-8", "cp1252") if c]
-    for candidate in dict.fromkeys(order):
-        if candidate.startswith(_SINGLE_BYTE_PREFIXES) and _mostly_utf8(data):
-            # a UTF-8 text with a few foreign lines (quoted cp1252 history, a damaged byte)
-            return _Decoded(_decode_lines(data), "utf-8+cp1252", codec)
-        try:
-            text = data.decode(candidate)
-        except (UnicodeDecodeError, LookupError):
-            continue
-        return _Decoded(_repair_c1(text), candidate, codec)
-    return _Decoded(_repair_c1(data.decode("latin-1")), "latin-1", codec)
-
-
-def _mostly_utf8(data: bytes) -> bool:
-    """True when at least half of the non-ASCII bytes form well-formed UTF-8 sequences."""
-    high = len(data.translate(None, _ASCII_BYTES))
-    if not high:
-        return False
-    in_sequences = sum(len(m) for m in _UTF8_SEQUENCE_RE.findall(data))
-    return in_sequences * 2 >= high
-
-
-def _decode_lines(data: bytes) -> str:
-    lines = []
-    for line in data.split(b"\n"):
-        try:
-            lines.append(line.decode("utf-8"))
-        except UnicodeDecodeError:
-            lines.append(_repair_c1(line.decode("cp1252", "replace")))
-    return "\n".join(lines)
-
-
-def _repair_c1(text: str) -> str:
-    """Map C1 control characters (cp1252 bytes read as latin-1) back to their cp1252 glyphs."""
-    return _C1_RE.sub(lambda m: bytes([ord(m.group())]).decode("cp1252", "ignore"), text)
 
 
 # --------------------------------------------------------------------------- MIME walk
@@ -597,10 +494,10 @@ def _part_text(part: Message, content_type: str, notes: list[str]) -> str:
         declared = part.get_content_charset()
     except Exception:  # RFC 2231 charset parameters can be malformed
         declared = None
-    decoded = _decode_bytes(_payload_bytes(part), declared)
+    decoded = decode_bytes(_payload_bytes(part), declared)
     if declared and decoded.charset != decoded.declared:
         notes.append(f"charset {declared} decoded as {decoded.charset}")
-    text = _normalise_newlines(decoded.text)
+    text = normalise_newlines(decoded.text)
     if content_type == "text/plain" and _param(part, "format").lower() == "flowed":
         text = _unflow(text, delsp=_param(part, "delsp").lower() == "yes")
     return unicodedata.normalize("NFC", text)
@@ -614,10 +511,6 @@ def _param(part: Message, name: str) -> str:
     return value if isinstance(value, str) else ""
 
 
-def _normalise_newlines(text: str) -> str:
-    return text.replace("\r\n", "\n").replace("\r", "\n").replace("\x00", "")
-
-
 def _unflow(text: str, *, delsp: bool) -> str:
     """Join RFC 3676 format=flowed soft line breaks (lines ending with a space)."""
     out: list[str] = []
@@ -628,22 +521,18 @@ def _unflow(text: str, *, delsp: bool) -> str:
         content = line[depth:]
         content = content[1:] if content.startswith(" ") else content
         if buffer is not None and depth != buffer_depth:
-            out.append(_quote_prefix(buffer_depth) + buffer)
+            out.append(quote_prefix(buffer_depth) + buffer)
             buffer = None
         buffer = content if buffer is None else buffer + content
         buffer_depth = depth
         if content.endswith(" ") and content != "-- ":
             buffer = buffer[:-1] if delsp else buffer
         else:
-            out.append(_quote_prefix(depth) + buffer)
+            out.append(quote_prefix(depth) + buffer)
             buffer = None
     if buffer is not None:
-        out.append(_quote_prefix(buffer_depth) + buffer)
+        out.append(quote_prefix(buffer_depth) + buffer)
     return "\n".join(out)
-
-
-def _quote_prefix(depth: int) -> str:
-    return "> " * depth
 
 
 def _segments_text(segments: list[_Segment]) -> str:
@@ -659,7 +548,7 @@ def _segments_html(segments: list[_Segment]) -> str:
 
 def _render_segments(segments: list[_Segment]) -> tuple[str, str]:
     """Return (body text, raw body HTML) for the body segments of a message."""
-    text = _tidy(_segments_text(segments))
+    text = tidy(_segments_text(segments))
     raw_html = _segments_html(segments) if any(s.html for s in segments) else ""
     return text, raw_html or (_plain_to_html(text) if text else "")
 
@@ -783,7 +672,7 @@ class _HtmlText(HTMLParser):
     def finish(self) -> str:
         """Return the rendered text, blockquote lines prefixed with '> '."""
         self._block()
-        rendered = ((_quote_prefix(depth) + text).rstrip() for depth, text in self.lines)
+        rendered = ((quote_prefix(depth) + text).rstrip() for depth, text in self.lines)
         return re.sub(r"<[a-zA-Z/!][^>\n]*$", "", "\n".join(rendered))
 
     def _append(self, text: str) -> None:
@@ -855,8 +744,8 @@ def _html_to_text(markup: str) -> str:
         parser.feed(markup)
         parser.close()
     except AssertionError:  # _markupbase rejects some malformed declarations such as "<![foo"
-        return _tidy(_strip_tags(markup))
-    return _tidy(parser.finish())
+        return tidy(_strip_tags(markup))
+    return tidy(parser.finish())
 
 
 def _strip_tags(markup: str) -> str:
@@ -882,14 +771,6 @@ def _sanitise_html(markup: str) -> str:
         strip_comments=True,
     )
     return re.sub(r"\n\s*\n+", "\n", cleaned).strip()
-
-
-def _tidy(text: str) -> str:
-    """Normalise spaces and blank lines of rendered text."""
-    text = text.replace("\u00a0", " ").replace("\u202f", " ")
-    text = re.sub("[\u200b\u200c\u200d\u2060\ufeff\u00ad]", "", text)
-    lines = [line.rstrip() for line in _normalise_newlines(text).split("\n")]
-    return re.sub(r"\n{3,}", "\n\n", "\n".join(lines)).strip("\n")
 
 
 # --------------------------------------------------------------------------- quoted history
@@ -939,7 +820,7 @@ def _is_quoted(line: str) -> bool:
 
 def _fold(text: str, *, forward_hint: bool) -> _Fold:
     """Split text into new and quoted parts; forwarded content stays in the new part."""
-    lines = _normalise_newlines(text).split("\n")
+    lines = normalise_newlines(text).split("\n")
     new: list[str] = []
     quoted: list[str] = []
     forward = False
@@ -975,7 +856,7 @@ def _fold(text: str, *, forward_hint: bool) -> _Fold:
     if not forward:
         new, signature = _split_signoff(new)
         quoted = signature + quoted
-    return _Fold(_tidy("\n".join(new)), _tidy("\n".join(quoted)), forward)
+    return _Fold(tidy("\n".join(new)), tidy("\n".join(quoted)), forward)
 
 
 def _attribution_span(lines: list[str], index: int) -> int:
@@ -1170,10 +1051,10 @@ def _raw_filename(part: Message) -> str | None:
 
 def _attachment_filename(part: Message, content_type: str, number: int) -> str:
     name = _raw_filename(part) or ""
-    if "\ufffd" in name or _has_surrogates(name):
+    if "\ufffd" in name or has_surrogates(name):
         name = _filename_from_raw_headers(part) or name
     if "=?" in name:
-        name = _decode_words(name)
+        name = decode_words(name)
     name = _safe_filename(name)
     if name:
         return name
@@ -1188,7 +1069,7 @@ def _filename_from_raw_headers(part: Message) -> str | None:
     for header in ("content-disposition", "content-type"):
         value = _raw_header(part, header)
         if value:
-            probe[header] = _undo_surrogates(value)
+            probe[header] = undo_surrogates(value)
     try:
         return probe.get_filename()
     except Exception:  # see _raw_filename
@@ -1196,7 +1077,7 @@ def _filename_from_raw_headers(part: Message) -> str | None:
 
 
 def _safe_filename(name: str) -> str:
-    name = unicodedata.normalize("NFC", _normalise_space(name))
+    name = unicodedata.normalize("NFC", normalise_space(name))
     name = re.split(r"[\\/]", name)[-1].strip(" .")
     if len(name) > 180:
         stem, dot, ext = name.rpartition(".")
