@@ -12,18 +12,29 @@ import unicodedata
 import zipfile
 from collections.abc import Collection
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import datetime
 from email import policy as email_policy
 from email.generator import BytesGenerator
 from email.message import Message
 from email.parser import BytesParser
-from email.utils import getaddresses, parsedate_to_datetime
 from html.parser import HTMLParser
 from urllib.parse import unquote
 
 import nh3
-from email_validator import EmailNotValidError, validate_email
 
+from legaldesk.intake.email_headers import (
+    address_list,
+    clean_subject,
+    find_ticket_reference,
+    first_header,
+    first_message_id,
+    has_forward_prefix,
+    header_table,
+    is_valid_address,
+    message_ids,
+    parse_date,
+    parse_sender,
+)
 from legaldesk.intake.email_text import (
     decode_bytes,
     decode_words,
@@ -155,23 +166,6 @@ def fold_quoted(text: str) -> tuple[str, str]:
     return fold.new, fold.quoted
 
 
-def clean_subject(subject: str) -> str:
-    """Strip reply/forward prefixes (RE:, TR:, Fwd:, Réf. :) and [LD-...] tags from a subject."""
-    text = _REF_TAG_RE.sub(" ", subject)
-    while True:
-        match = _PREFIX_RE.match(text)
-        if not match:
-            break
-        text = text[match.end() :]
-    return normalise_space(text)
-
-
-def find_ticket_reference(subject: str) -> str | None:
-    """Return the first LD-YYYY-NNNNN reference of a subject, bracketed ones first."""
-    match = _REF_TAG_RE.search(subject) or _REF_RE.search(subject)
-    return match.group(1).upper() if match else None
-
-
 def _prepare_raw(raw: bytes) -> bytes:
     if isinstance(raw, str) or not isinstance(raw, (bytes, bytearray, memoryview)):
         raise TypeError(f"parse_email expects bytes, not {type(raw).__name__}")
@@ -202,18 +196,18 @@ def _parse(data: bytes, options: _Options, depth: int) -> ParsedEmail:
 
 
 def _build(message: Message, options: _Options, depth: int) -> ParsedEmail:
-    headers = _header_table(message)
+    headers = header_table(message)
     if not headers:
         raise EmailParseError("pas un e-mail : aucun en-tête reconnu (not an e-mail: no header)")
-    sender = _first(headers, "from") or _first(headers, "sender")
+    sender = first_header(headers, "from") or first_header(headers, "sender")
     if not sender.strip():
         raise EmailParseError("expéditeur absent : pas d'en-tête From (no From header)")
-    from_name, from_address = _parse_sender(sender)
-    subject = decode_words(_first(headers, "subject"))
+    from_name, from_address = parse_sender(sender)
+    subject = decode_words(first_header(headers, "subject"))
     walk = _Walk()
     body_text, raw_html = _render_segments(_collect(message, walk, 0))
     attachments = _attachments(walk.attachment_parts, raw_html, options)
-    forward_subject = _has_forward_prefix(subject)
+    forward_subject = has_forward_prefix(subject)
     if forward_subject and depth < _MAX_FORWARD_DEPTH:
         body_text = _append_attached_messages(body_text, walk.attachment_parts, options, depth)
     fold = _fold(body_text, forward_hint=forward_subject)
@@ -222,18 +216,18 @@ def _build(message: Message, options: _Options, depth: int) -> ParsedEmail:
         # nothing recognisable as new: keep the whole body rather than lose the question
         new_text, quoted_text = tidy(body_text), ""
     return ParsedEmail(
-        message_id=_first_message_id(_first(headers, "message-id")),
-        in_reply_to=_first_message_id(_first(headers, "in-reply-to")),
-        references=_message_ids(" ".join(headers.get("references", []))),
+        message_id=first_message_id(first_header(headers, "message-id")),
+        in_reply_to=first_message_id(first_header(headers, "in-reply-to")),
+        references=message_ids(" ".join(headers.get("references", []))),
         subject=subject,
         subject_clean=clean_subject(subject),
         from_address=from_address,
         from_name=from_name,
-        from_address_valid=_is_valid_address(from_address),
-        to=_address_list(headers.get("to", [])),
-        cc=_address_list(headers.get("cc", [])),
-        reply_to=next(iter(_address_list(headers.get("reply-to", []))), None),
-        date=_parse_date(_first(headers, "date")),
+        from_address_valid=is_valid_address(from_address),
+        to=address_list(headers.get("to", [])),
+        cc=address_list(headers.get("cc", [])),
+        reply_to=next(iter(address_list(headers.get("reply-to", []))), None),
+        date=parse_date(first_header(headers, "date")),
         ticket_reference=find_ticket_reference(subject),
         auto_reply_reason=_auto_reply_reason(
             headers, _content_type(message), from_address, subject
@@ -246,106 +240,6 @@ def _build(message: Message, options: _Options, depth: int) -> ParsedEmail:
         attachments=attachments,
         defects=_defect_names(message) + walk.notes,
     )
-
-
-# --------------------------------------------------------------------------- headers
-
-
-def _header_table(message: Message) -> dict[str, list[str]]:
-    table: dict[str, list[str]] = {}
-    for name, value in message.raw_items():
-        unfolded = re.sub(r"\r?\n(?=[ \t])", "", str(value)).strip()
-        table.setdefault(str(name).strip().lower(), []).append(unfolded)
-    return table
-
-
-def _first(headers: dict[str, list[str]], name: str) -> str:
-    values = headers.get(name)
-    return values[0] if values else ""
-
-
-def _parse_sender(value: str) -> tuple[str, str]:
-    """Return (display name, lowercased address) of the first mailbox, tolerating junk."""
-    value = undo_surrogates(value)
-    pairs = getaddresses([value])
-    if pairs and "@" in pairs[0][1] and pairs[0][1] in value:
-        name, address = pairs[0]
-    else:
-        name, address = _loose_mailbox(value)
-    name = name.strip().strip('"').replace('\\"', '"')
-    return decode_words(name), address.strip().lower()
-
-
-def _loose_mailbox(value: str) -> tuple[str, str]:
-    angle = re.search(r"<([^<>]*)>", value)
-    if angle:
-        return value[: angle.start()], angle.group(1)
-    token = re.search(r"[^\s<>(),;\"]*@[^\s<>(),;\"]*", value)
-    if token:
-        return "", token.group(0)
-    return value, ""
-
-
-def _address_list(values: list[str]) -> list[str]:
-    decoded = [undo_surrogates(v) for v in values]
-    addresses = [addr.strip().lower() for _, addr in getaddresses(decoded) if "@" in addr]
-    return list(dict.fromkeys(addresses))
-
-
-def _is_valid_address(address: str) -> bool:
-    if not address:
-        return False
-    try:
-        validate_email(address, check_deliverability=False)
-    except (EmailNotValidError, ValueError):
-        return False
-    return True
-
-
-def _message_ids(value: str) -> list[str]:
-    value = undo_surrogates(value)
-    ids = [i.strip() for i in re.findall(r"<([^<>]+)>", value)]
-    if not ids:
-        ids = value.split()
-    return list(dict.fromkeys(i.replace(" ", "") for i in ids if i.strip()))
-
-
-def _first_message_id(value: str) -> str | None:
-    ids = _message_ids(value)
-    return ids[0] if ids else None
-
-
-def _parse_date(value: str) -> datetime | None:
-    value = undo_surrogates(value).strip()
-    if not value:
-        return None
-    try:
-        parsed = parsedate_to_datetime(value)
-    except (TypeError, ValueError, IndexError, OverflowError):
-        try:
-            parsed = datetime.fromisoformat(value)
-        except ValueError:
-            return None
-    if parsed.tzinfo is None:
-        return parsed
-    try:
-        return parsed.astimezone(UTC).replace(tzinfo=None)
-    except (OverflowError, ValueError):
-        return None
-
-
-_PREFIX_RE = re.compile(
-    r"^\s*(?P<word>re|aw|sv|antw|tr|fwd?|wg|r[ée]f\.?|r[ée]p\.?)\s*(?:\[\d+\]|\(\d+\))?\s*:\s*",
-    re.IGNORECASE,
-)
-_FORWARD_PREFIXES = frozenset({"tr", "fw", "fwd", "wg"})
-_REF_TAG_RE = re.compile(r"\[\s*(LD-\d{4}-\d{5,})\s*\]", re.IGNORECASE)
-_REF_RE = re.compile(r"(?<![\w-])(LD-\d{4}-\d{5,})(?!\d)", re.IGNORECASE)
-
-
-def _has_forward_prefix(subject: str) -> bool:
-    match = _PREFIX_RE.match(_REF_TAG_RE.sub(" ", subject))
-    return bool(match) and match.group("word").lower() in _FORWARD_PREFIXES
 
 
 # --------------------------------------------------------------------------- auto-replies
@@ -365,20 +259,20 @@ def _auto_reply_reason(
     headers: dict[str, list[str]], content_type: str, from_address: str, subject: str
 ) -> str | None:
     """Name the first sign that this mail was sent by a machine (auto-reply, bounce, list)."""
-    auto_submitted = _first(headers, "auto-submitted").strip().lower()
+    auto_submitted = first_header(headers, "auto-submitted").strip().lower()
     if auto_submitted and not auto_submitted.startswith("no"):
         return f"Auto-Submitted: {auto_submitted}"
     if content_type == "multipart/report":
         return "rapport de remise (multipart/report)"
-    precedence = _first(headers, "precedence").strip().lower()
+    precedence = first_header(headers, "precedence").strip().lower()
     if precedence in _AUTO_PRECEDENCE:
         return f"Precedence: {precedence}"
     for name, label in (("x-autoreply", "X-Autoreply"), ("x-autorespond", "X-Autorespond")):
         if name in headers:
-            return f"{label}: {_first(headers, name) or 'présent'}"
-    suppress = set(re.split(r"[\s,;]+", _first(headers, "x-auto-response-suppress").lower()))
+            return f"{label}: {first_header(headers, name) or 'présent'}"
+    suppress = set(re.split(r"[\s,;]+", first_header(headers, "x-auto-response-suppress").lower()))
     if suppress & {"all", "oof"}:
-        return f"X-Auto-Response-Suppress: {_first(headers, 'x-auto-response-suppress')}"
+        return f"X-Auto-Response-Suppress: {first_header(headers, 'x-auto-response-suppress')}"
     if "list-id" in headers or "list-unsubscribe" in headers:
         return "liste de diffusion (List-Id / List-Unsubscribe)"
     if any(v.strip() == "<>" for v in headers.get("return-path", [])):
@@ -1017,7 +911,7 @@ def _attachment(part: Message, number: int, cids: set[str], options: _Options) -
     data = _message_bytes(part) if declared.startswith("message/") else _payload_bytes(part)
     filename = _attachment_filename(part, declared, number)
     content_type = _effective_type(declared, data, filename)
-    content_id = _first_message_id(_raw_header(part, "content-id"))
+    content_id = first_message_id(_raw_header(part, "content-id"))
     inline = _disposition(part) == "inline" or (content_id or "").lower() in cids
     reason = None
     if content_type not in options.allowed_types or _extension(filename) in _DANGEROUS_EXTENSIONS:

@@ -1,4 +1,4 @@
-"""Tests for legaldesk.intake.email_parse: the .eml corpus table, then focused unit tests."""
+"""Tests for legaldesk.intake.email_parse and its parts: the .eml corpus table, then unit tests."""
 
 from __future__ import annotations
 
@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pytest
 
+from legaldesk.intake.email_headers import clean_subject, find_ticket_reference
 from legaldesk.intake.email_parse import (
     DEFAULT_ALLOWED_TYPES,
     DEFAULT_MAX_ATTACHMENT_BYTES,
@@ -18,8 +19,6 @@ from legaldesk.intake.email_parse import (
     REJECTED_TYPE,
     EmailParseError,
     ParsedEmail,
-    clean_subject,
-    find_ticket_reference,
     fold_quoted,
     parse_email,
 )
