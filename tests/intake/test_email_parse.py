@@ -19,9 +19,9 @@ from legaldesk.intake.email_parse import (
     REJECTED_TYPE,
     EmailParseError,
     ParsedEmail,
-    fold_quoted,
     parse_email,
 )
+from legaldesk.intake.email_quoting import fold_quoted
 
 CORPUS = Path(__file__).resolve().parents[1] / "data" / "eml"
 SAFE_TAGS = {"p", "br", "ul", "ol", "li", "b", "strong", "i", "em", "a", "blockquote"}
