@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import base64
-import binascii
 import codecs
 import io
 import re
@@ -13,7 +11,6 @@ from collections.abc import Collection
 from dataclasses import dataclass, field
 from datetime import datetime
 from email import policy as email_policy
-from email.generator import BytesGenerator
 from email.message import Message
 from email.parser import BytesParser
 from urllib.parse import unquote
@@ -32,15 +29,24 @@ from legaldesk.intake.email_headers import (
     parse_date,
     parse_sender,
 )
-from legaldesk.intake.email_html import html_to_text, plain_to_html, sanitise_html
+from legaldesk.intake.email_html import sanitise_html
+from legaldesk.intake.email_mime import (
+    Walk,
+    collect,
+    content_type_of,
+    defect_names,
+    disposition_of,
+    message_bytes,
+    payload_bytes,
+    raw_filename,
+    raw_header,
+    render_segments,
+)
 from legaldesk.intake.email_quoting import fold_history
 from legaldesk.intake.email_text import (
-    decode_bytes,
     decode_words,
     has_surrogates,
-    normalise_newlines,
     normalise_space,
-    quote_prefix,
     tidy,
     undo_surrogates,
 )
@@ -67,7 +73,6 @@ DEFAULT_ALLOWED_TYPES: frozenset[str] = frozenset(
 REJECTED_TYPE = "type non autorisé"
 REJECTED_SIZE = "trop volumineux"
 
-_MAX_MIME_DEPTH = 30
 _MAX_FORWARD_DEPTH = 2
 
 
@@ -197,8 +202,8 @@ def _build(message: Message, options: _Options, depth: int) -> ParsedEmail:
         raise EmailParseError("expéditeur absent : pas d'en-tête From (no From header)")
     from_name, from_address = parse_sender(sender)
     subject = decode_words(first_header(headers, "subject"))
-    walk = _Walk()
-    body_text, raw_html = _render_segments(_collect(message, walk, 0))
+    walk = Walk()
+    body_text, raw_html = render_segments(collect(message, walk, 0))
     attachments = _attachments(walk.attachment_parts, raw_html, options)
     forward_subject = has_forward_prefix(subject)
     if forward_subject and depth < _MAX_FORWARD_DEPTH:
@@ -222,178 +227,17 @@ def _build(message: Message, options: _Options, depth: int) -> ParsedEmail:
         reply_to=next(iter(address_list(headers.get("reply-to", []))), None),
         date=parse_date(first_header(headers, "date")),
         ticket_reference=find_ticket_reference(subject),
-        auto_reply_reason=auto_reply_reason(headers, _content_type(message), from_address, subject),
+        auto_reply_reason=auto_reply_reason(
+            headers, content_type_of(message), from_address, subject
+        ),
         body_text=body_text,
         body_html_safe=sanitise_html(raw_html) if raw_html else "",
         new_text=new_text,
         quoted_text=quoted_text,
         is_forward=fold.forward or forward_subject,
         attachments=attachments,
-        defects=_defect_names(message) + walk.notes,
+        defects=defect_names(message) + walk.notes,
     )
-
-
-# --------------------------------------------------------------------------- MIME walk
-
-
-@dataclass
-class _Segment:
-    plain: str | None = None
-    html: str | None = None
-
-
-@dataclass
-class _Walk:
-    attachment_parts: list[Message] = field(default_factory=list)
-    notes: list[str] = field(default_factory=list)
-
-
-def _content_type(part: Message) -> str:
-    try:
-        return part.get_content_type().lower()
-    except Exception:  # a hostile Content-Type must not sink the message
-        return "text/plain"
-
-
-def _disposition(part: Message) -> str | None:
-    try:
-        return part.get_content_disposition()
-    except Exception:  # same reason as _content_type
-        return None
-
-
-def _collect(part: Message, walk: _Walk, depth: int) -> list[_Segment]:
-    """Return the body segments of part in reading order; other leaves become attachments."""
-    if depth > _MAX_MIME_DEPTH:
-        walk.notes.append("MIME nesting too deep: deeper parts ignored")
-        return []
-    content_type = _content_type(part)
-    if content_type.startswith("message/"):
-        walk.attachment_parts.append(part)
-        return []
-    if part.is_multipart():
-        children = [c for c in part.get_payload() if isinstance(c, Message)]
-        collected = [_collect(child, walk, depth + 1) for child in children]
-        if content_type == "multipart/alternative":
-            return _best_alternative(collected)
-        return [segment for segments in collected for segment in segments]
-    if content_type.startswith("multipart/"):
-        return _collect_without_boundary(part, walk, depth)
-    if _is_body_text(part, content_type):
-        text = _part_text(part, content_type, walk.notes)
-        return [_Segment(html=text) if content_type == "text/html" else _Segment(plain=text)]
-    walk.attachment_parts.append(part)
-    return []
-
-
-def _is_body_text(part: Message, content_type: str) -> bool:
-    if content_type not in ("text/plain", "text/html") or _disposition(part) == "attachment":
-        return False
-    return not _raw_filename(part)
-
-
-def _best_alternative(collected: list[list[_Segment]]) -> list[_Segment]:
-    """Merge alternatives: the first child with real plain text, the last one with HTML."""
-    plain_child = next((s for s in collected if any((x.plain or "").strip() for x in s)), None)
-    html_child = next((s for s in reversed(collected) if any(x.html for x in s)), None)
-    if plain_child is None and html_child is None:
-        return [segment for segments in collected for segment in segments]
-    return [
-        _Segment(
-            plain=_segments_text(plain_child) if plain_child else None,
-            html=_segments_html(html_child) if html_child else None,
-        )
-    ]
-
-
-def _collect_without_boundary(part: Message, walk: _Walk, depth: int) -> list[_Segment]:
-    """Rescue a multipart whose boundary parameter is missing by guessing it from the body."""
-    payload = part.get_payload()
-    body = payload.encode("utf-8", "surrogateescape") if isinstance(payload, str) else b""
-    match = re.search(rb"^--([0-9A-Za-z'()+_,./:=?-]{1,70})[ \t]*\r?$", body, re.MULTILINE)
-    if not match:
-        walk.notes.append("multipart without boundary: read as plain text")
-        return [_Segment(plain=_part_text(part, "text/plain", walk.notes))]
-    boundary = match.group(1).decode("ascii")
-    walk.notes.append(f"multipart without boundary: guessed {boundary!r}")
-    header = f'Content-Type: {_content_type(part)}; boundary="{boundary}"\r\n\r\n'.encode()
-    reparsed = BytesParser(policy=part.policy).parsebytes(header + body)
-    return _collect(reparsed, walk, depth + 1)
-
-
-def _payload_bytes(part: Message) -> bytes:
-    try:
-        data = part.get_payload(decode=True)
-    except Exception:  # a hostile transfer encoding must not sink the message
-        data = None
-    if isinstance(data, bytes):
-        return data
-    payload = part.get_payload()
-    return payload.encode("utf-8", "surrogateescape") if isinstance(payload, str) else b""
-
-
-def _part_text(part: Message, content_type: str, notes: list[str]) -> str:
-    try:
-        declared = part.get_content_charset()
-    except Exception:  # RFC 2231 charset parameters can be malformed
-        declared = None
-    decoded = decode_bytes(_payload_bytes(part), declared)
-    if declared and decoded.charset != decoded.declared:
-        notes.append(f"charset {declared} decoded as {decoded.charset}")
-    text = normalise_newlines(decoded.text)
-    if content_type == "text/plain" and _param(part, "format").lower() == "flowed":
-        text = _unflow(text, delsp=_param(part, "delsp").lower() == "yes")
-    return unicodedata.normalize("NFC", text)
-
-
-def _param(part: Message, name: str) -> str:
-    try:
-        value = part.get_param(name)
-    except Exception:  # malformed parameters are ignored
-        return ""
-    return value if isinstance(value, str) else ""
-
-
-def _unflow(text: str, *, delsp: bool) -> str:
-    """Join RFC 3676 format=flowed soft line breaks (lines ending with a space)."""
-    out: list[str] = []
-    buffer: str | None = None
-    buffer_depth = 0
-    for line in text.split("\n"):
-        depth = len(line) - len(line.lstrip(">"))
-        content = line[depth:]
-        content = content[1:] if content.startswith(" ") else content
-        if buffer is not None and depth != buffer_depth:
-            out.append(quote_prefix(buffer_depth) + buffer)
-            buffer = None
-        buffer = content if buffer is None else buffer + content
-        buffer_depth = depth
-        if content.endswith(" ") and content != "-- ":
-            buffer = buffer[:-1] if delsp else buffer
-        else:
-            out.append(quote_prefix(depth) + buffer)
-            buffer = None
-    if buffer is not None:
-        out.append(quote_prefix(buffer_depth) + buffer)
-    return "\n".join(out)
-
-
-def _segments_text(segments: list[_Segment]) -> str:
-    texts = [s.plain if s.plain is not None else html_to_text(s.html or "") for s in segments]
-    return "\n\n".join(t.strip("\n") for t in texts if t.strip())
-
-
-def _segments_html(segments: list[_Segment]) -> str:
-    return "\n".join(
-        s.html if s.html is not None else plain_to_html(s.plain or "") for s in segments
-    )
-
-
-def _render_segments(segments: list[_Segment]) -> tuple[str, str]:
-    """Return (body text, raw body HTML) for the body segments of a message."""
-    text = tidy(_segments_text(segments))
-    raw_html = _segments_html(segments) if any(s.html for s in segments) else ""
-    return text, raw_html or (plain_to_html(text) if text else "")
 
 
 # --------------------------------------------------------------------------- attachments
@@ -462,12 +306,12 @@ def _attachments(parts: list[Message], raw_html: str, options: _Options) -> list
 
 
 def _attachment(part: Message, number: int, cids: set[str], options: _Options) -> ParsedAttachment:
-    declared = _content_type(part)
-    data = _message_bytes(part) if declared.startswith("message/") else _payload_bytes(part)
+    declared = content_type_of(part)
+    data = message_bytes(part) if declared.startswith("message/") else payload_bytes(part)
     filename = _attachment_filename(part, declared, number)
     content_type = _effective_type(declared, data, filename)
-    content_id = first_message_id(_raw_header(part, "content-id"))
-    inline = _disposition(part) == "inline" or (content_id or "").lower() in cids
+    content_id = first_message_id(raw_header(part, "content-id"))
+    inline = disposition_of(part) == "inline" or (content_id or "").lower() in cids
     reason = None
     if content_type not in options.allowed_types or _extension(filename) in _DANGEROUS_EXTENSIONS:
         reason = REJECTED_TYPE
@@ -484,22 +328,8 @@ def _attachment(part: Message, number: int, cids: set[str], options: _Options) -
     )
 
 
-def _raw_header(part: Message, name: str) -> str:
-    for key, value in part.raw_items():
-        if key.lower() == name:
-            return str(value)
-    return ""
-
-
-def _raw_filename(part: Message) -> str | None:
-    try:
-        return part.get_filename()
-    except Exception:  # malformed RFC 2231 parameters
-        return None
-
-
 def _attachment_filename(part: Message, content_type: str, number: int) -> str:
-    name = _raw_filename(part) or ""
+    name = raw_filename(part) or ""
     if "\ufffd" in name or has_surrogates(name):
         name = _filename_from_raw_headers(part) or name
     if "=?" in name:
@@ -516,12 +346,12 @@ def _filename_from_raw_headers(part: Message) -> str | None:
     """Re-read a filename written as raw 8-bit bytes, which the modern parser replaces by U+FFFD."""
     probe = Message()
     for header in ("content-disposition", "content-type"):
-        value = _raw_header(part, header)
+        value = raw_header(part, header)
         if value:
             probe[header] = undo_surrogates(value)
     try:
         return probe.get_filename()
-    except Exception:  # see _raw_filename
+    except Exception:  # see raw_filename
         return None
 
 
@@ -594,42 +424,16 @@ def _sniff_zip(data: bytes) -> str:
     return "application/zip"
 
 
-def _message_bytes(part: Message) -> bytes:
-    """Serialise an attached message/* part back to bytes (base64-wrapped ones decoded)."""
-    payload = part.get_payload()
-    if not isinstance(payload, list):
-        return _payload_bytes(part)
-    data = b"".join(_serialise(inner) for inner in payload if isinstance(inner, Message))
-    encoding = _raw_header(part, "content-transfer-encoding").strip().lower()
-    if encoding == "base64":
-        # some clients base64 the attached message; the parser then sees a header-less body
-        text = re.sub(rb"[^A-Za-z0-9+/]", b"", data)
-        try:
-            return base64.b64decode(text + b"=" * (-len(text) % 4))
-        except (binascii.Error, ValueError):
-            return data
-    return data
-
-
-def _serialise(message: Message) -> bytes:
-    buffer = io.BytesIO()
-    try:
-        BytesGenerator(buffer, mangle_from_=False, policy=email_policy.compat32).flatten(message)
-    except Exception:  # a broken attached message is kept as whatever we can write
-        return buffer.getvalue()
-    return buffer.getvalue()
-
-
 def _append_attached_messages(
     body_text: str, parts: list[Message], options: _Options, depth: int
 ) -> str:
     """Add the text of messages forwarded as attachments: for a forward, that is the question."""
     blocks = [body_text] if body_text.strip() else []
     for part in parts:
-        if _content_type(part) != "message/rfc822":
+        if content_type_of(part) != "message/rfc822":
             continue
         try:
-            inner = _parse(_prepare_raw(_message_bytes(part)), options, depth + 1)
+            inner = _parse(_prepare_raw(message_bytes(part)), options, depth + 1)
         except EmailParseError:
             continue
         sender = f"{inner.from_name} <{inner.from_address}>".strip()
@@ -638,10 +442,3 @@ def _append_attached_messages(
             f"{inner.body_text}"
         )
     return "\n\n".join(blocks)
-
-
-def _defect_names(message: Message) -> list[str]:
-    names: list[str] = []
-    for part in message.walk():
-        names.extend(type(defect).__name__ for defect in getattr(part, "defects", []))
-    return list(dict.fromkeys(names))
