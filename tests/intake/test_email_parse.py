@@ -11,16 +11,14 @@ from pathlib import Path
 
 import pytest
 
-from legaldesk.intake.email_headers import clean_subject, find_ticket_reference
-from legaldesk.intake.email_parse import (
+from legaldesk.intake.email_attachments import (
     DEFAULT_ALLOWED_TYPES,
     DEFAULT_MAX_ATTACHMENT_BYTES,
     REJECTED_SIZE,
     REJECTED_TYPE,
-    EmailParseError,
-    ParsedEmail,
-    parse_email,
 )
+from legaldesk.intake.email_headers import clean_subject, find_ticket_reference
+from legaldesk.intake.email_parse import EmailParseError, ParsedEmail, parse_email
 from legaldesk.intake.email_quoting import fold_quoted
 
 CORPUS = Path(__file__).resolve().parents[1] / "data" / "eml"
