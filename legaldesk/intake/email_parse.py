@@ -2,53 +2,48 @@
 
 from __future__ import annotations
 
-import base64
-import binascii
 import codecs
-import html
-import io
 import re
-import unicodedata
-import zipfile
 from collections.abc import Collection
-from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from dataclasses import dataclass
+from datetime import datetime
 from email import policy as email_policy
-from email.errors import HeaderParseError
-from email.generator import BytesGenerator
-from email.header import decode_header
 from email.message import Message
 from email.parser import BytesParser
-from email.utils import getaddresses, parsedate_to_datetime
-from html.parser import HTMLParser
-from urllib.parse import unquote
 
-import nh3
-from email_validator import EmailNotValidError, validate_email
-
-DEFAULT_MAX_ATTACHMENT_BYTES = 10 * 1024 * 1024
-DEFAULT_ALLOWED_TYPES: frozenset[str] = frozenset(
-    {
-        "application/pdf",
-        "image/png",
-        "image/jpeg",
-        "image/gif",
-        "image/webp",
-        "application/msword",
-        "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
-        "application/vnd.ms-excel",
-        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-        "application/vnd.oasis.opendocument.text",
-        "application/vnd.oasis.opendocument.spreadsheet",
-        "text/plain",
-        "text/csv",
-        "message/rfc822",
-    }
+from legaldesk.intake.email_attachments import (
+    DEFAULT_ALLOWED_TYPES,
+    DEFAULT_MAX_ATTACHMENT_BYTES,
+    AttachmentPolicy,
+    ParsedAttachment,
+    read_attachments,
 )
-REJECTED_TYPE = "type non autorisé"
-REJECTED_SIZE = "trop volumineux"
+from legaldesk.intake.email_autoreply import auto_reply_reason
+from legaldesk.intake.email_headers import (
+    address_list,
+    clean_subject,
+    find_ticket_reference,
+    first_header,
+    first_message_id,
+    has_forward_prefix,
+    header_table,
+    is_valid_address,
+    message_ids,
+    parse_date,
+    parse_sender,
+)
+from legaldesk.intake.email_html import sanitise_html
+from legaldesk.intake.email_mime import (
+    Walk,
+    collect,
+    content_type_of,
+    defect_names,
+    message_bytes,
+    render_segments,
+)
+from legaldesk.intake.email_quoting import fold_history
+from legaldesk.intake.email_text import decode_words, tidy
 
-_MAX_MIME_DEPTH = 30
 _MAX_FORWARD_DEPTH = 2
 
 
@@ -58,24 +53,6 @@ class EmailParseError(ValueError):
     def __init__(self, reason: str) -> None:
         super().__init__(reason)
         self.reason = reason
-
-
-@dataclass(frozen=True)
-class ParsedAttachment:
-    """One attachment or inline part; a rejected one keeps its name, type and size but no data."""
-
-    filename: str
-    content_type: str
-    data: bytes = field(repr=False)
-    size: int
-    rejected_reason: str | None = None
-    content_id: str | None = None
-    inline: bool = False
-
-    @property
-    def accepted(self) -> bool:
-        """True when the attachment may be stored."""
-        return self.rejected_reason is None
 
 
 @dataclass
@@ -120,12 +97,6 @@ class ParsedEmail:
         return [a for a in self.attachments if not a.accepted]
 
 
-@dataclass(frozen=True)
-class _Options:
-    max_attachment_bytes: int
-    allowed_types: frozenset[str]
-
-
 # --------------------------------------------------------------------------- entry points
 
 
@@ -136,31 +107,8 @@ def parse_email(
     allowed_types: Collection[str] = DEFAULT_ALLOWED_TYPES,
 ) -> ParsedEmail:
     """Parse raw e-mail bytes; raise EmailParseError only when the message is unusable."""
-    options = _Options(max_attachment_bytes, frozenset(t.lower() for t in allowed_types))
+    options = AttachmentPolicy(max_attachment_bytes, frozenset(t.lower() for t in allowed_types))
     return _parse(_prepare_raw(raw), options, depth=0)
-
-
-def fold_quoted(text: str) -> tuple[str, str]:
-    """Split plain text into (what the sender just wrote, quoted history and signature)."""
-    fold = _fold(text, forward_hint=False)
-    return fold.new, fold.quoted
-
-
-def clean_subject(subject: str) -> str:
-    """Strip reply/forward prefixes (RE:, TR:, Fwd:, Réf. :) and [LD-...] tags from a subject."""
-    text = _REF_TAG_RE.sub(" ", subject)
-    while True:
-        match = _PREFIX_RE.match(text)
-        if not match:
-            break
-        text = text[match.end() :]
-    return _normalise_space(text)
-
-
-def find_ticket_reference(subject: str) -> str | None:
-    """Return the first LD-YYYY-NNNNN reference of a subject, bracketed ones first."""
-    match = _REF_TAG_RE.search(subject) or _REF_RE.search(subject)
-    return match.group(1).upper() if match else None
 
 
 def _prepare_raw(raw: bytes) -> bytes:
@@ -178,7 +126,7 @@ def _prepare_raw(raw: bytes) -> bytes:
     return data
 
 
-def _parse(data: bytes, options: _Options, depth: int) -> ParsedEmail:
+def _parse(data: bytes, options: AttachmentPolicy, depth: int) -> ParsedEmail:
     try:
         return _build(BytesParser(policy=email_policy.default).parsebytes(data), options, depth)
     except EmailParseError:
@@ -192,1114 +140,63 @@ def _parse(data: bytes, options: _Options, depth: int) -> ParsedEmail:
         return parsed
 
 
-def _build(message: Message, options: _Options, depth: int) -> ParsedEmail:
-    headers = _header_table(message)
+def _build(message: Message, options: AttachmentPolicy, depth: int) -> ParsedEmail:
+    headers = header_table(message)
     if not headers:
         raise EmailParseError("pas un e-mail : aucun en-tête reconnu (not an e-mail: no header)")
-    sender = _first(headers, "from") or _first(headers, "sender")
+    sender = first_header(headers, "from") or first_header(headers, "sender")
     if not sender.strip():
         raise EmailParseError("expéditeur absent : pas d'en-tête From (no From header)")
-    from_name, from_address = _parse_sender(sender)
-    subject = _decode_words(_first(headers, "subject"))
-    walk = _Walk()
-    body_text, raw_html = _render_segments(_collect(message, walk, 0))
-    attachments = _attachments(walk.attachment_parts, raw_html, options)
-    forward_subject = _has_forward_prefix(subject)
+    from_name, from_address = parse_sender(sender)
+    subject = decode_words(first_header(headers, "subject"))
+    walk = Walk()
+    body_text, raw_html = render_segments(collect(message, walk, 0))
+    attachments = read_attachments(walk.attachment_parts, raw_html, options)
+    forward_subject = has_forward_prefix(subject)
     if forward_subject and depth < _MAX_FORWARD_DEPTH:
         body_text = _append_attached_messages(body_text, walk.attachment_parts, options, depth)
-    fold = _fold(body_text, forward_hint=forward_subject)
+    fold = fold_history(body_text, forward_hint=forward_subject)
     new_text, quoted_text = fold.new, fold.quoted
     if not new_text and body_text.strip():
         # nothing recognisable as new: keep the whole body rather than lose the question
-        new_text, quoted_text = _tidy(body_text), ""
+        new_text, quoted_text = tidy(body_text), ""
     return ParsedEmail(
-        message_id=_first_message_id(_first(headers, "message-id")),
-        in_reply_to=_first_message_id(_first(headers, "in-reply-to")),
-        references=_message_ids(" ".join(headers.get("references", []))),
+        message_id=first_message_id(first_header(headers, "message-id")),
+        in_reply_to=first_message_id(first_header(headers, "in-reply-to")),
+        references=message_ids(" ".join(headers.get("references", []))),
         subject=subject,
         subject_clean=clean_subject(subject),
         from_address=from_address,
         from_name=from_name,
-        from_address_valid=_is_valid_address(from_address),
-        to=_address_list(headers.get("to", [])),
-        cc=_address_list(headers.get("cc", [])),
-        reply_to=next(iter(_address_list(headers.get("reply-to", []))), None),
-        date=_parse_date(_first(headers, "date")),
+        from_address_valid=is_valid_address(from_address),
+        to=address_list(headers.get("to", [])),
+        cc=address_list(headers.get("cc", [])),
+        reply_to=next(iter(address_list(headers.get("reply-to", []))), None),
+        date=parse_date(first_header(headers, "date")),
         ticket_reference=find_ticket_reference(subject),
-        auto_reply_reason=_auto_reply_reason(
-            headers, _content_type(message), from_address, subject
+        auto_reply_reason=auto_reply_reason(
+            headers, content_type_of(message), from_address, subject
         ),
         body_text=body_text,
-        body_html_safe=_sanitise_html(raw_html) if raw_html else "",
+        body_html_safe=sanitise_html(raw_html) if raw_html else "",
         new_text=new_text,
         quoted_text=quoted_text,
         is_forward=fold.forward or forward_subject,
         attachments=attachments,
-        defects=_defect_names(message) + walk.notes,
+        defects=defect_names(message) + walk.notes,
     )
-
-
-# --------------------------------------------------------------------------- headers
-
-
-def _header_table(message: Message) -> dict[str, list[str]]:
-    table: dict[str, list[str]] = {}
-    for name, value in message.raw_items():
-        unfolded = re.sub(r"\r?\n(?=[ \t])", "", str(value)).strip()
-        table.setdefault(str(name).strip().lower(), []).append(unfolded)
-    return table
-
-
-def _first(headers: dict[str, list[str]], name: str) -> str:
-    values = headers.get(name)
-    return values[0] if values else ""
-
-
-def _has_surrogates(text: str) -> bool:
-    return any("\udc80" <= char <= "\udcff" for char in text)
-
-
-def _undo_surrogates(text: str) -> str:
-    """Decode raw 8-bit header bytes (kept as surrogates by the parser) with charset fallback."""
-    if not _has_surrogates(text):
-        return text
-    return _decode_bytes(text.encode("utf-8", "surrogateescape"), None).text
-
-
-def _decode_words(value: str) -> str:
-    """Decode RFC 2047 encoded words and raw 8-bit bytes of a header into clean text."""
-    value = _undo_surrogates(value)
-    try:
-        chunks = decode_header(value)
-    except (HeaderParseError, ValueError, binascii.Error):
-        chunks = [(value, None)]
-    return _normalise_space("".join(_header_chunk(chunk, charset) for chunk, charset in chunks))
-
-
-def _header_chunk(chunk: bytes | str, charset: str | None) -> str:
-    if isinstance(chunk, str):
-        return chunk
-    if charset is None:
-        # decode_header turns the unencoded parts into raw-unicode-escape bytes
-        try:
-            return chunk.decode("raw-unicode-escape")
-        except UnicodeDecodeError:
-            return chunk.decode("latin-1")
-    return _decode_bytes(chunk, charset).text
-
-
-def _normalise_space(text: str) -> str:
-    text = re.sub(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]", "", text)
-    return unicodedata.normalize("NFC", re.sub(r"\s+", " ", text)).strip()
-
-
-def _parse_sender(value: str) -> tuple[str, str]:
-    """Return (display name, lowercased address) of the first mailbox, tolerating junk."""
-    value = _undo_surrogates(value)
-    pairs = getaddresses([value])
-    if pairs and "@" in pairs[0][1] and pairs[0][1] in value:
-        name, address = pairs[0]
-    else:
-        name, address = _loose_mailbox(value)
-    name = name.strip().strip('"').replace('\\"', '"')
-    return _decode_words(name), address.strip().lower()
-
-
-def _loose_mailbox(value: str) -> tuple[str, str]:
-    angle = re.search(r"<([^<>]*)>", value)
-    if angle:
-        return value[: angle.start()], angle.group(1)
-    token = re.search(r"[^\s<>(),;\"]*@[^\s<>(),;\"]*", value)
-    if token:
-        return "", token.group(0)
-    return value, ""
-
-
-def _address_list(values: list[str]) -> list[str]:
-    decoded = [_undo_surrogates(v) for v in values]
-    addresses = [addr.strip().lower() for _, addr in getaddresses(decoded) if "@" in addr]
-    return list(dict.fromkeys(addresses))
-
-
-def _is_valid_address(address: str) -> bool:
-    if not address:
-        return False
-    try:
-        validate_email(address, check_deliverability=False)
-    except (EmailNotValidError, ValueError):
-        return False
-    return True
-
-
-def _message_ids(value: str) -> list[str]:
-    value = _undo_surrogates(value)
-    ids = [i.strip() for i in re.findall(r"<([^<>]+)>", value)]
-    if not ids:
-        ids = value.split()
-    return list(dict.fromkeys(i.replace(" ", "") for i in ids if i.strip()))
-
-
-def _first_message_id(value: str) -> str | None:
-    ids = _message_ids(value)
-    return ids[0] if ids else None
-
-
-def _parse_date(value: str) -> datetime | None:
-    value = _undo_surrogates(value).strip()
-    if not value:
-        return None
-    try:
-        parsed = parsedate_to_datetime(value)
-    except (TypeError, ValueError, IndexError, OverflowError):
-        try:
-            parsed = datetime.fromisoformat(value)
-        except ValueError:
-            return None
-    if parsed.tzinfo is None:
-        return parsed
-    try:
-        return parsed.astimezone(UTC).replace(tzinfo=None)
-    except (OverflowError, ValueError):
-        return None
-
-
-_PREFIX_RE = re.compile(
-    r"^\s*(?P<word>re|aw|sv|antw|tr|fwd?|wg|r[ée]f\.?|r[ée]p\.?)\s*(?:\[\d+\]|\(\d+\))?\s*:\s*",
-    re.IGNORECASE,
-)
-_FORWARD_PREFIXES = frozenset({"tr", "fw", "fwd", "wg"})
-_REF_TAG_RE = re.compile(r"\[\s*(LD-\d{4}-\d{5,})\s*\]", re.IGNORECASE)
-_REF_RE = re.compile(r"(?<![\w-])(LD-\d{4}-\d{5,})(?!\d)", re.IGNORECASE)
-
-
-def _has_forward_prefix(subject: str) -> bool:
-    match = _PREFIX_RE.match(_REF_TAG_RE.sub(" ", subject))
-    return bool(match) and match.group("word").lower() in _FORWARD_PREFIXES
-
-
-# --------------------------------------------------------------------------- auto-replies
-
-_AUTO_PRECEDENCE = frozenset({"bulk", "junk", "list", "auto_reply"})
-_AUTO_SUBJECT_RE = re.compile(
-    r"^\s*(?:r[ée]ponse automatique|absence du bureau|absent(?:\(e\))? du bureau|"
-    r"out of (?:the )?office|automatic reply|auto[- ]?reply|autoreply|"
-    r"undelivered mail returned to sender|delivery status notification|"
-    r"mail delivery (?:failed|failure|system)|undeliverable|non remis|message non remis)\b",
-    re.IGNORECASE,
-)
-_BOUNCE_SENDERS = frozenset({"mailer-daemon", "postmaster"})
-
-
-def _auto_reply_reason(
-    headers: dict[str, list[str]], content_type: str, from_address: str, subject: str
-) -> str | None:
-    """Name the first sign that this mail was sent by a machine (auto-reply, bounce, list)."""
-    auto_submitted = _first(headers, "auto-submitted").strip().lower()
-    if auto_submitted and not auto_submitted.startswith("no"):
-        return f"Auto-Submitted: {auto_submitted}"
-    if content_type == "multipart/report":
-        return "rapport de remise (multipart/report)"
-    precedence = _first(headers, "precedence").strip().lower()
-    if precedence in _AUTO_PRECEDENCE:
-        return f"Precedence: {precedence}"
-    for name, label in (("x-autoreply", "X-Autoreply"), ("x-autorespond", "X-Autorespond")):
-        if name in headers:
-            return f"{label}: {_first(headers, name) or 'présent'}"
-    suppress = set(re.split(r"[\s,;]+", _first(headers, "x-auto-response-suppress").lower()))
-    if suppress & {"all", "oof"}:
-        return f"X-Auto-Response-Suppress: {_first(headers, 'x-auto-response-suppress')}"
-    if "list-id" in headers or "list-unsubscribe" in headers:
-        return "liste de diffusion (List-Id / List-Unsubscribe)"
-    if any(v.strip() == "<>" for v in headers.get("return-path", [])):
-        return "Return-Path vide (rebond)"
-    if from_address.split("@", 1)[0] in _BOUNCE_SENDERS:
-        return f"expéditeur {from_address}"
-    if _AUTO_SUBJECT_RE.match(subject):
-        return f"objet « {subject[:60]} »"
-    return None
-
-
-# --------------------------------------------------------------------------- charsets
-
-# mail clients and browsers read these labels as windows-1252, which is a superset of them
-_CHARSET_REMAP = {"ascii": "cp1252", "iso8859-1": "cp1252"}
-_SINGLE_BYTE_PREFIXES = ("cp125", "iso8859", "mac-", "koi8", "cp437", "cp850", "latin")
-_C1_RE = re.compile("[\x80-\x9f]")
-_ASCII_BYTES = bytes(range(128))
-_UTF8_SEQUENCE_RE = re.compile(
-    rb"[\xc2-\xdf][\x80-\xbf]|[\xe0-\xef][\x80-\xbf]{2}|[\xf0-\xf4][\x80-\xbf]{3}"
-)
-
-
-@dataclass(frozen=True)
-class _Decoded:
-    text: str
-    charset: str
-    declared: str | None
-
-
-def _codec(label: str | None) -> str | None:
-    if not label:
-        return None
-    label = label.strip().strip("\"'").split("*", 1)[0].lower()
-    try:
-        name = codecs.lookup(label).name
-    except (LookupError, ValueError):
-        return None
-    return _CHARSET_REMAP.get(name, name)
-
-
-def _decode_bytes(data: bytes, declared: str | None) -> _Decoded:
-    """Decode with the declared charset, falling back to utf-8, cp1252, latin-1 when it lies."""
-    codec = _codec(declared)
-    order: list[str] = []
-    if codec and codec.startswith(_SINGLE_BYTE_PREFIXES) and not data.isascii():
-        # text that is valid UTF-8 beyond ASCII is almost never real single-byte French text
-        order.append("utf-8")
-    order += [c for c in (codec, "utf-8", "cp1252") if c]
-    for candidate in dict.fromkeys(order):
-        if candidate.startswith(_SINGLE_BYTE_PREFIXES) and _mostly_utf8(data):
-            # a UTF-8 text with a few foreign lines (quoted cp1252 history, a damaged byte)
-            return _Decoded(_decode_lines(data), "utf-8+cp1252", codec)
-        try:
-            text = data.decode(candidate)
-        except (UnicodeDecodeError, LookupError):
-            continue
-        return _Decoded(_repair_c1(text), candidate, codec)
-    return _Decoded(_repair_c1(data.decode("latin-1")), "latin-1", codec)
-
-
-def _mostly_utf8(data: bytes) -> bool:
-    """True when at least half of the non-ASCII bytes form well-formed UTF-8 sequences."""
-    high = len(data.translate(None, _ASCII_BYTES))
-    if not high:
-        return False
-    in_sequences = sum(len(m) for m in _UTF8_SEQUENCE_RE.findall(data))
-    return in_sequences * 2 >= high
-
-
-def _decode_lines(data: bytes) -> str:
-    lines = []
-    for line in data.split(b"\n"):
-        try:
-            lines.append(line.decode("utf-8"))
-        except UnicodeDecodeError:
-            lines.append(_repair_c1(line.decode("cp1252", "replace")))
-    return "\n".join(lines)
-
-
-def _repair_c1(text: str) -> str:
-    """Map C1 control characters (cp1252 bytes read as latin-1) back to their cp1252 glyphs."""
-    return _C1_RE.sub(lambda m: bytes([ord(m.group())]).decode("cp1252", "ignore"), text)
-
-
-# --------------------------------------------------------------------------- MIME walk
-
-
-@dataclass
-class _Segment:
-    plain: str | None = None
-    html: str | None = None
-
-
-@dataclass
-class _Walk:
-    attachment_parts: list[Message] = field(default_factory=list)
-    notes: list[str] = field(default_factory=list)
-
-
-def _content_type(part: Message) -> str:
-    try:
-        return part.get_content_type().lower()
-    except Exception:  # a hostile Content-Type must not sink the message
-        return "text/plain"
-
-
-def _disposition(part: Message) -> str | None:
-    try:
-        return part.get_content_disposition()
-    except Exception:  # same reason as _content_type
-        return None
-
-
-def _collect(part: Message, walk: _Walk, depth: int) -> list[_Segment]:
-    """Return the body segments of part in reading order; other leaves become attachments."""
-    if depth > _MAX_MIME_DEPTH:
-        walk.notes.append("MIME nesting too deep: deeper parts ignored")
-        return []
-    content_type = _content_type(part)
-    if content_type.startswith("message/"):
-        walk.attachment_parts.append(part)
-        return []
-    if part.is_multipart():
-        children = [c for c in part.get_payload() if isinstance(c, Message)]
-        collected = [_collect(child, walk, depth + 1) for child in children]
-        if content_type == "multipart/alternative":
-            return _best_alternative(collected)
-        return [segment for segments in collected for segment in segments]
-    if content_type.startswith("multipart/"):
-        return _collect_without_boundary(part, walk, depth)
-    if _is_body_text(part, content_type):
-        text = _part_text(part, content_type, walk.notes)
-        return [_Segment(html=text) if content_type == "text/html" else _Segment(plain=text)]
-    walk.attachment_parts.append(part)
-    return []
-
-
-def _is_body_text(part: Message, content_type: str) -> bool:
-    if content_type not in ("text/plain", "text/html") or _disposition(part) == "attachment":
-        return False
-    return not _raw_filename(part)
-
-
-def _best_alternative(collected: list[list[_Segment]]) -> list[_Segment]:
-    """Merge alternatives: the first child with real plain text, the last one with HTML."""
-    plain_child = next((s for s in collected if any((x.plain or "").strip() for x in s)), None)
-    html_child = next((s for s in reversed(collected) if any(x.html for x in s)), None)
-    if plain_child is None and html_child is None:
-        return [segment for segments in collected for segment in segments]
-    return [
-        _Segment(
-            plain=_segments_text(plain_child) if plain_child else None,
-            html=_segments_html(html_child) if html_child else None,
-        )
-    ]
-
-
-def _collect_without_boundary(part: Message, walk: _Walk, depth: int) -> list[_Segment]:
-    """Rescue a multipart whose boundary parameter is missing by guessing it from the body."""
-    payload = part.get_payload()
-    body = payload.encode("utf-8", "surrogateescape") if isinstance(payload, str) else b""
-    match = re.search(rb"^--([0-9A-Za-z'()+_,./:=?-]{1,70})[ \t]*\r?$", body, re.MULTILINE)
-    if not match:
-        walk.notes.append("multipart without boundary: read as plain text")
-        return [_Segment(plain=_part_text(part, "text/plain", walk.notes))]
-    boundary = match.group(1).decode("ascii")
-    walk.notes.append(f"multipart without boundary: guessed {boundary!r}")
-    header = f'Content-Type: {_content_type(part)}; boundary="{boundary}"\r\n\r\n'.encode()
-    reparsed = BytesParser(policy=part.policy).parsebytes(header + body)
-    return _collect(reparsed, walk, depth + 1)
-
-
-def _payload_bytes(part: Message) -> bytes:
-    try:
-        data = part.get_payload(decode=True)
-    except Exception:  # a hostile transfer encoding must not sink the message
-        data = None
-    if isinstance(data, bytes):
-        return data
-    payload = part.get_payload()
-    return payload.encode("utf-8", "surrogateescape") if isinstance(payload, str) else b""
-
-
-def _part_text(part: Message, content_type: str, notes: list[str]) -> str:
-    try:
-        declared = part.get_content_charset()
-    except Exception:  # RFC 2231 charset parameters can be malformed
-        declared = None
-    decoded = _decode_bytes(_payload_bytes(part), declared)
-    if declared and decoded.charset != decoded.declared:
-        notes.append(f"charset {declared} decoded as {decoded.charset}")
-    text = _normalise_newlines(decoded.text)
-    if content_type == "text/plain" and _param(part, "format").lower() == "flowed":
-        text = _unflow(text, delsp=_param(part, "delsp").lower() == "yes")
-    return unicodedata.normalize("NFC", text)
-
-
-def _param(part: Message, name: str) -> str:
-    try:
-        value = part.get_param(name)
-    except Exception:  # malformed parameters are ignored
-        return ""
-    return value if isinstance(value, str) else ""
-
-
-def _normalise_newlines(text: str) -> str:
-    return text.replace("\r\n", "\n").replace("\r", "\n").replace("\x00", "")
-
-
-def _unflow(text: str, *, delsp: bool) -> str:
-    """Join RFC 3676 format=flowed soft line breaks (lines ending with a space)."""
-    out: list[str] = []
-    buffer: str | None = None
-    buffer_depth = 0
-    for line in text.split("\n"):
-        depth = len(line) - len(line.lstrip(">"))
-        content = line[depth:]
-        content = content[1:] if content.startswith(" ") else content
-        if buffer is not None and depth != buffer_depth:
-            out.append(_quote_prefix(buffer_depth) + buffer)
-            buffer = None
-        buffer = content if buffer is None else buffer + content
-        buffer_depth = depth
-        if content.endswith(" ") and content != "-- ":
-            buffer = buffer[:-1] if delsp else buffer
-        else:
-            out.append(_quote_prefix(depth) + buffer)
-            buffer = None
-    if buffer is not None:
-        out.append(_quote_prefix(buffer_depth) + buffer)
-    return "\n".join(out)
-
-
-def _quote_prefix(depth: int) -> str:
-    return "> " * depth
-
-
-def _segments_text(segments: list[_Segment]) -> str:
-    texts = [s.plain if s.plain is not None else _html_to_text(s.html or "") for s in segments]
-    return "\n\n".join(t.strip("\n") for t in texts if t.strip())
-
-
-def _segments_html(segments: list[_Segment]) -> str:
-    return "\n".join(
-        s.html if s.html is not None else _plain_to_html(s.plain or "") for s in segments
-    )
-
-
-def _render_segments(segments: list[_Segment]) -> tuple[str, str]:
-    """Return (body text, raw body HTML) for the body segments of a message."""
-    text = _tidy(_segments_text(segments))
-    raw_html = _segments_html(segments) if any(s.html for s in segments) else ""
-    return text, raw_html or (_plain_to_html(text) if text else "")
-
-
-# --------------------------------------------------------------------------- HTML
-
-# fmt: off
-_SKIP_CONTENT_TAGS = frozenset({
-    "script", "style", "head", "title", "noscript", "template", "xml", "svg", "math",
-    "object", "iframe", "select", "textarea",
-})
-_BLOCK_TAGS = frozenset({
-    "div", "section", "article", "header", "footer", "address", "center", "main", "nav",
-    "aside", "form", "fieldset", "figure", "figcaption", "table", "tbody", "thead",
-    "tfoot", "tr", "dl", "dt", "dd", "pre",
-})
-# fmt: on
-_PARAGRAPH_TAGS = frozenset({"p", "h1", "h2", "h3", "h4", "h5", "h6"})
-_SAFE_TAGS = {"p", "br", "ul", "ol", "li", "b", "strong", "i", "em", "a", "blockquote"}
-
-
-class _HtmlText(HTMLParser):
-    """Render mail HTML as plain text: paragraphs, lists, links, blockquotes as '> '."""
-
-    def __init__(self) -> None:
-        super().__init__(convert_charrefs=True)
-        self.lines: list[tuple[int, str]] = []
-        self._line: list[str] = []
-        self._line_depth: int | None = None
-        self._quote_depth = 0
-        self._skipping: list[str] = []
-        self._lists: list[list] = []
-        self._links: list[tuple[str, list[str]]] = []
-        self._paragraphs: list[bool] = []
-        self._pre = 0
-
-    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        """Open a tag: start blocks, lists, quotes and links."""
-        if self._skipping:
-            if tag == "body" and "head" in self._skipping:
-                self._skipping.clear()
-            elif tag in _SKIP_CONTENT_TAGS:
-                self._skipping.append(tag)
-            return
-        if tag in _SKIP_CONTENT_TAGS:
-            self._skipping.append(tag)
-            return
-        attributes = {name.lower(): (value or "") for name, value in attrs}
-        self._open(tag, attributes)
-
-    def _open(self, tag: str, attributes: dict[str, str]) -> None:
-        if tag == "br":
-            self._newline(force=True)
-        elif tag in _PARAGRAPH_TAGS:
-            # Outlook writes one MsoNormal paragraph per line, blank lines included
-            outlook_line = "mso" in attributes.get("class", "").lower()
-            self._paragraphs.append(outlook_line)
-            self._block() if outlook_line else self._paragraph()
-        elif tag in ("ul", "ol"):
-            self._block()
-            self._lists.append([tag, 0])
-        elif tag == "li":
-            self._block()
-            self._bullet()
-        elif tag == "blockquote":
-            self._block()
-            self._quote_depth += 1
-        elif tag == "a":
-            self._links.append((attributes.get("href", "").strip(), []))
-        elif tag in ("td", "th"):
-            self._append(" ")
-        elif tag == "hr":
-            self._paragraph()
-        elif tag in _BLOCK_TAGS:
-            self._block()
-            already_marked = bool(self.lines) and self.lines[-1][1] == "--"
-            if _is_signature_container(attributes) and not already_marked:
-                self._append("-- ")
-                self._newline(force=True)
-        if tag == "pre":
-            self._pre += 1
-
-    def handle_endtag(self, tag: str) -> None:
-        """Close a tag: end blocks, lists, quotes; write link targets."""
-        if self._skipping:
-            if tag in self._skipping:
-                del self._skipping[self._skipping.index(tag) :]
-            return
-        if tag in _PARAGRAPH_TAGS:
-            outlook_line = self._paragraphs.pop() if self._paragraphs else False
-            self._newline(force=True) if outlook_line else self._paragraph()
-        elif tag in ("ul", "ol"):
-            if self._lists:
-                self._lists.pop()
-            self._block() if self._lists else self._paragraph()
-        elif tag == "blockquote":
-            self._block()
-            self._quote_depth = max(0, self._quote_depth - 1)
-        elif tag == "a":
-            self._close_link()
-        elif tag == "li" or tag in _BLOCK_TAGS:
-            self._block()
-        if tag == "pre":
-            self._pre = max(0, self._pre - 1)
-
-    def handle_data(self, data: str) -> None:
-        """Write text, collapsing HTML whitespace outside <pre>."""
-        if self._skipping:
-            return
-        if self._pre:
-            for index, chunk in enumerate(data.split("\n")):
-                if index:
-                    self._newline(force=True)
-                self._append(chunk)
-            return
-        text = re.sub(r"\s+", " ", data)
-        if not self._line or self._line[-1].endswith(" "):
-            text = text.lstrip()
-        self._append(text)
-
-    def finish(self) -> str:
-        """Return the rendered text, blockquote lines prefixed with '> '."""
-        self._block()
-        rendered = ((_quote_prefix(depth) + text).rstrip() for depth, text in self.lines)
-        return re.sub(r"<[a-zA-Z/!][^>\n]*$", "", "\n".join(rendered))
-
-    def _append(self, text: str) -> None:
-        if not text:
-            return
-        if self._line_depth is None:
-            self._line_depth = self._quote_depth
-        self._line.append(text)
-        for _, label in self._links:
-            label.append(text)
-
-    def _newline(self, *, force: bool) -> None:
-        text = "".join(self._line).strip()
-        if text or force:
-            depth = self._quote_depth if self._line_depth is None else self._line_depth
-            self.lines.append((depth, text))
-        self._line, self._line_depth = [], None
-
-    def _block(self) -> None:
-        self._newline(force=False)
-
-    def _paragraph(self) -> None:
-        self._block()
-        if self.lines and self.lines[-1][1]:
-            self.lines.append((self._quote_depth, ""))
-
-    def _bullet(self) -> None:
-        kind, count = self._lists[-1] if self._lists else ["ul", 0]
-        indent = "  " * max(0, len(self._lists) - 1)
-        if kind == "ol" and self._lists:
-            self._lists[-1][1] = count + 1
-            self._append(f"{indent}{count + 1}. ")
-        else:
-            self._append(f"{indent}- ")
-
-    def _close_link(self) -> None:
-        if not self._links:
-            return
-        href, label_parts = self._links.pop()
-        label = "".join(label_parts).strip()
-        target = _link_target(href)
-        if target and label and _link_key(label) != _link_key(target):
-            self._append(f" ({target})")
-
-
-def _is_signature_container(attributes: dict[str, str]) -> bool:
-    classes = attributes.get("class", "").lower().split()
-    return "gmail_signature" in classes or attributes.get("id", "").lower() == "signature"
-
-
-def _link_target(href: str) -> str | None:
-    lowered = href.lower()
-    if lowered.startswith(("http://", "https://")):
-        return href
-    if lowered.startswith(("mailto:", "tel:")):
-        return unquote(href.split(":", 1)[1].split("?", 1)[0]) or None
-    return None
-
-
-def _link_key(text: str) -> str:
-    text = re.sub(r"^(mailto:|tel:|https?://)", "", text.strip().lower())
-    return text.removeprefix("www.").rstrip("/")
-
-
-def _html_to_text(markup: str) -> str:
-    """Turn mail HTML into clean plain text (never markup)."""
-    parser = _HtmlText()
-    try:
-        parser.feed(markup)
-        parser.close()
-    except AssertionError:  # _markupbase rejects some malformed declarations such as "<![foo"
-        return _tidy(_strip_tags(markup))
-    return _tidy(parser.finish())
-
-
-def _strip_tags(markup: str) -> str:
-    text = re.sub(r"(?is)<(script|style|head)\b.*?</\1\s*>", " ", markup)
-    text = re.sub(r"(?i)<br\s*/?>|</p\s*>|</div\s*>|</li\s*>", "\n", text)
-    return html.unescape(re.sub(r"<[^>]*>?", "", text))
-
-
-def _plain_to_html(text: str) -> str:
-    paragraphs = [p for p in re.split(r"\n[ \t]*\n", text.strip()) if p.strip()]
-    return "".join("<p>" + html.escape(p).replace("\n", "<br>") + "</p>" for p in paragraphs)
-
-
-def _sanitise_html(markup: str) -> str:
-    """Keep only basic formatting tags; links get rel=noopener; no scripts, handlers or js: URLs."""
-    cleaned = nh3.clean(
-        markup,
-        tags=_SAFE_TAGS,
-        clean_content_tags=set(_SKIP_CONTENT_TAGS),
-        attributes={"a": {"href"}},
-        url_schemes={"http", "https", "mailto"},
-        link_rel="noopener noreferrer",
-        strip_comments=True,
-    )
-    return re.sub(r"\n\s*\n+", "\n", cleaned).strip()
-
-
-def _tidy(text: str) -> str:
-    """Normalise spaces and blank lines of rendered text."""
-    text = text.replace("\u00a0", " ").replace("\u202f", " ")
-    text = re.sub("[\u200b\u200c\u200d\u2060\ufeff\u00ad]", "", text)
-    lines = [line.rstrip() for line in _normalise_newlines(text).split("\n")]
-    return re.sub(r"\n{3,}", "\n\n", "\n".join(lines)).strip("\n")
-
-
-# --------------------------------------------------------------------------- quoted history
-
-_FORWARD_MARKER_RE = re.compile(
-    r"^(?:-{3,}\s*(?:forwarded message|message transf[ée]r[ée]|mail transf[ée]r[ée]|"
-    r"courriel transf[ée]r[ée])\s*-{3,}|(?:d[ée]but du message r[ée]exp[ée]di[ée]|"
-    r"begin forwarded message)\s*:?)$",
-    re.IGNORECASE,
-)
-_SEPARATOR_RE = re.compile(
-    r"^-{3,}\s*(?:message d['’]origine|original message|mail original|message original|"
-    r"courriel original)\s*-{3,}$",
-    re.IGNORECASE,
-)
-_ATTRIBUTION_START_RE = re.compile(r"^(?:le|on)\s", re.IGNORECASE)
-_ATTRIBUTION_END_RE = re.compile(r"(?:a\s+[ée]crit|wrote|schrieb)\s*:\s*$", re.IGNORECASE)
-_HEADER_FROM_RE = re.compile(r"^\*?(?:de|from|exp[ée]diteur)\s*\*?\s*:\s*\*?\s*\S", re.IGNORECASE)
-_HEADER_FIELD_RE = re.compile(
-    r"^\*?(?:envoy[ée]|sent|date|[àa]|to|cc|objet|subject|destinataire)\s*\*?\s*:", re.IGNORECASE
-)
-_SIGNATURE_START_RE = re.compile(
-    r"^(?:--|envoy[ée] (?:de|depuis) (?:mon|ma|un|une|l['’]application) .{1,60}|"
-    r"sent from my .{1,60}|(?:t[ée]l[ée]charg(?:ez|er)|obtenir|get) outlook (?:pour|for) .{1,30})$",
-    re.IGNORECASE,
-)
-_SIGNOFF_RE = re.compile(
-    r"^(?:bien\s+|tr[èe]s\s+)?(?:cordialement|sinc[èe]rement|amicalement|"
-    r"(?:sinc[èe]res\s+)?salutations(?:\s+distingu[ée]es)?|bien\s+[àa]\s+(?:vous|toi)|"
-    r"bonne\s+(?:journ[ée]e|soir[ée]e|fin\s+de\s+journ[ée]e)|best\s+regards|kind\s+regards|"
-    r"regards|merci(?:\s+(?:d['’]avance|par\s+avance|beaucoup))?)"
-    r"[\s.!]*(?:,\s*(?P<name>[A-ZÀ-Ý][\w'’.\- ]{1,40}))?[\s,.!]*$",
-    re.IGNORECASE,
-)
-
-
-@dataclass(frozen=True)
-class _Fold:
-    new: str
-    quoted: str
-    forward: bool
-
-
-def _is_quoted(line: str) -> bool:
-    return line.lstrip().startswith(">")
-
-
-def _fold(text: str, *, forward_hint: bool) -> _Fold:
-    """Split text into new and quoted parts; forwarded content stays in the new part."""
-    lines = _normalise_newlines(text).split("\n")
-    new: list[str] = []
-    quoted: list[str] = []
-    forward = False
-    index = 0
-    while index < len(lines):
-        line = lines[index]
-        stripped = line.strip()
-        if _FORWARD_MARKER_RE.match(stripped):
-            forward = True
-            new.extend(lines[index:])
-            break
-        span = _attribution_span(lines, index)
-        block_end = _quote_block_end(lines, index + span) if span else index
-        if block_end > index + span:
-            # attribution followed by '>' lines: a quoted block, new text may follow it
-            quoted.extend(lines[index:block_end])
-            index = block_end
-            continue
-        if span or _is_history_start(lines, index):
-            forward = forward or forward_hint
-            (new if forward_hint else quoted).extend(lines[index:])
-            break
-        if _is_quoted(line):
-            quoted.append(line)
-            index += 1
-        elif _SIGNATURE_START_RE.match(stripped):
-            end = _signature_end(lines, index)
-            quoted.extend(lines[index:end])
-            index = end
-        else:
-            new.append(line)
-            index += 1
-    if not forward:
-        new, signature = _split_signoff(new)
-        quoted = signature + quoted
-    return _Fold(_tidy("\n".join(new)), _tidy("\n".join(quoted)), forward)
-
-
-def _attribution_span(lines: list[str], index: int) -> int:
-    """Return how many lines an attribution ('Le ... a écrit :') takes at index, or 0."""
-    stripped = lines[index].strip()
-    if _is_attribution(stripped):
-        return 1
-    # Gmail wraps long attribution lines in its plain-text part
-    wrapped = index + 1 < len(lines) and _ATTRIBUTION_START_RE.match(stripped)
-    if wrapped and _is_attribution(stripped + " " + lines[index + 1].strip()):
-        return 2
-    return 0
-
-
-def _is_attribution(stripped: str) -> bool:
-    if not stripped.endswith(":") or len(stripped) > 300 or stripped.startswith(">"):
-        return False
-    return bool(_ATTRIBUTION_END_RE.search(stripped)) and bool(re.search(r"[\d@]", stripped))
-
-
-def _quote_block_end(lines: list[str], start: int) -> int:
-    end = start
-    index = start
-    while index < len(lines) and (not lines[index].strip() or _is_quoted(lines[index])):
-        if _is_quoted(lines[index]):
-            end = index + 1
-        index += 1
-    return end
-
-
-def _is_history_start(lines: list[str], index: int) -> bool:
-    stripped = lines[index].strip()
-    if _SEPARATOR_RE.match(stripped):
-        return True
-    if len(stripped) >= 10 and set(stripped) == {"_"}:
-        following = next((i for i in range(index + 1, len(lines)) if lines[i].strip()), None)
-        return following is not None and _is_header_block(lines, following)
-    return _is_header_block(lines, index)
-
-
-def _is_header_block(lines: list[str], index: int) -> bool:
-    """True at an Outlook/Zimbra 'De : / Envoyé : / À : / Objet :' block."""
-    if not _HEADER_FROM_RE.match(lines[index].strip()):
-        return False
-    following = lines[index + 1 : index + 6]
-    return sum(1 for line in following if _HEADER_FIELD_RE.match(line.strip())) >= 2
-
-
-def _signature_end(lines: list[str], start: int) -> int:
-    """A signature runs to the end, or to a forwarded message (whose content is the question)."""
-    for index in range(start + 1, len(lines)):
-        if _FORWARD_MARKER_RE.match(lines[index].strip()):
-            return index
-    return len(lines)
-
-
-def _split_signoff(lines: list[str]) -> tuple[list[str], list[str]]:
-    """Keep 'Cordialement,' and the name; move the title/phone block after them aside."""
-    filled = [i for i, line in enumerate(lines) if line.strip()]
-    signoff = next((i for i in reversed(filled[-12:]) if _SIGNOFF_RE.match(lines[i].strip())), None)
-    if signoff is None:
-        return lines, []
-    tail_start = signoff + 1
-    match = _SIGNOFF_RE.match(lines[signoff].strip())
-    if match and not match.group("name"):
-        name_line = next((i for i in filled if i > signoff), None)
-        if name_line is None or not _looks_like_name(lines[name_line].strip()):
-            return lines, []
-        tail_start = name_line + 1
-    tail = lines[tail_start:]
-    if not any(line.strip() for line in tail) or not _looks_like_signature(tail):
-        return lines, []
-    return lines[:tail_start], tail
-
-
-def _looks_like_name(line: str) -> bool:
-    return len(line) <= 40 and len(line.split()) <= 5 and not line.endswith((".", "?", "!", ":"))
-
-
-def _looks_like_signature(tail: list[str]) -> bool:
-    """A contact block: a few short lines, none ending like a sentence, no PS."""
-    filled = [line.strip() for line in tail if line.strip()]
-    return len(filled) <= 10 and all(
-        len(line) <= 80
-        and not line.endswith((".", "?", "!", ":"))
-        and not line.lower().startswith(("ps", "p.s"))
-        for line in filled
-    )
-
-
-# --------------------------------------------------------------------------- attachments
-
-# fmt: off
-_GENERIC_TYPES = frozenset({
-    "", "application/octet-stream", "application/x-download",
-    "application/force-download", "application/unknown", "binary/octet-stream",
-    "application/binary", "application/x-octet-stream",
-})
-# fmt: on
-_TYPE_ALIASES = {
-    "image/jpg": "image/jpeg",
-    "image/pjpeg": "image/jpeg",
-    "application/x-pdf": "application/pdf",
-    "application/acrobat": "application/pdf",
-    "text/comma-separated-values": "text/csv",
-    "application/csv": "text/csv",
-    "application/x-msexcel": "application/vnd.ms-excel",
-    "application/x-msword": "application/msword",
-}
-_TYPES_BY_EXTENSION = {
-    ".pdf": "application/pdf",
-    ".png": "image/png",
-    ".jpg": "image/jpeg",
-    ".jpeg": "image/jpeg",
-    ".gif": "image/gif",
-    ".webp": "image/webp",
-    ".doc": "application/msword",
-    ".docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
-    ".xls": "application/vnd.ms-excel",
-    ".xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-    ".odt": "application/vnd.oasis.opendocument.text",
-    ".ods": "application/vnd.oasis.opendocument.spreadsheet",
-    ".txt": "text/plain",
-    ".csv": "text/csv",
-    ".eml": "message/rfc822",
-    ".html": "text/html",
-    ".ics": "text/calendar",
-    ".zip": "application/zip",
-    ".exe": "application/x-msdownload",
-}
-_EXTENSIONS_BY_TYPE = {t: ext for ext, t in reversed(_TYPES_BY_EXTENSION.items())}
-_EXECUTABLE_TYPES = frozenset({"application/x-msdownload", "application/x-executable"})
-# fmt: off
-_DANGEROUS_EXTENSIONS = frozenset({
-    ".exe", ".com", ".bat", ".cmd", ".scr", ".pif", ".msi", ".msp", ".js", ".jse",
-    ".vbs", ".vbe", ".wsf", ".wsh", ".ps1", ".jar", ".lnk", ".hta", ".cpl", ".reg",
-    ".dll", ".docm", ".xlsm", ".iso", ".apk",
-})
-# fmt: on
-_MAGIC = (
-    (b"%PDF-", "application/pdf"),
-    (b"\x89PNG\r\n\x1a\n", "image/png"),
-    (b"\xff\xd8\xff", "image/jpeg"),
-    (b"GIF87a", "image/gif"),
-    (b"GIF89a", "image/gif"),
-    (b"\x7fELF", "application/x-executable"),
-)
-_OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
-
-
-def _attachments(parts: list[Message], raw_html: str, options: _Options) -> list[ParsedAttachment]:
-    cids = {unquote(c).lower() for c in re.findall(r"cid:([^\"'\s>)]+)", raw_html, re.IGNORECASE)}
-    return [_attachment(part, n, cids, options) for n, part in enumerate(parts, start=1)]
-
-
-def _attachment(part: Message, number: int, cids: set[str], options: _Options) -> ParsedAttachment:
-    declared = _content_type(part)
-    data = _message_bytes(part) if declared.startswith("message/") else _payload_bytes(part)
-    filename = _attachment_filename(part, declared, number)
-    content_type = _effective_type(declared, data, filename)
-    content_id = _first_message_id(_raw_header(part, "content-id"))
-    inline = _disposition(part) == "inline" or (content_id or "").lower() in cids
-    reason = None
-    if content_type not in options.allowed_types or _extension(filename) in _DANGEROUS_EXTENSIONS:
-        reason = REJECTED_TYPE
-    elif len(data) > options.max_attachment_bytes:
-        reason = REJECTED_SIZE
-    return ParsedAttachment(
-        filename=filename,
-        content_type=content_type,
-        data=b"" if reason else data,
-        size=len(data),
-        rejected_reason=reason,
-        content_id=content_id,
-        inline=inline,
-    )
-
-
-def _raw_header(part: Message, name: str) -> str:
-    for key, value in part.raw_items():
-        if key.lower() == name:
-            return str(value)
-    return ""
-
-
-def _raw_filename(part: Message) -> str | None:
-    try:
-        return part.get_filename()
-    except Exception:  # malformed RFC 2231 parameters
-        return None
-
-
-def _attachment_filename(part: Message, content_type: str, number: int) -> str:
-    name = _raw_filename(part) or ""
-    if "\ufffd" in name or _has_surrogates(name):
-        name = _filename_from_raw_headers(part) or name
-    if "=?" in name:
-        name = _decode_words(name)
-    name = _safe_filename(name)
-    if name:
-        return name
-    if content_type == "message/rfc822":
-        return f"message-{number}.eml"
-    return f"piece-jointe-{number}{_EXTENSIONS_BY_TYPE.get(content_type, '.bin')}"
-
-
-def _filename_from_raw_headers(part: Message) -> str | None:
-    """Re-read a filename written as raw 8-bit bytes, which the modern parser replaces by U+FFFD."""
-    probe = Message()
-    for header in ("content-disposition", "content-type"):
-        value = _raw_header(part, header)
-        if value:
-            probe[header] = _undo_surrogates(value)
-    try:
-        return probe.get_filename()
-    except Exception:  # see _raw_filename
-        return None
-
-
-def _safe_filename(name: str) -> str:
-    name = unicodedata.normalize("NFC", _normalise_space(name))
-    name = re.split(r"[\\/]", name)[-1].strip(" .")
-    if len(name) > 180:
-        stem, dot, ext = name.rpartition(".")
-        name = (stem[:170] + dot + ext[:9]) if dot and len(ext) < 10 else name[:180]
-    return name
-
-
-def _extension(filename: str) -> str:
-    dot = filename.rfind(".")
-    return filename[dot:].lower() if dot > 0 else ""
-
-
-def _effective_type(declared: str, data: bytes, filename: str) -> str:
-    """The type to trust: declared, unless generic (then sniffed) or really an executable."""
-    declared = _TYPE_ALIASES.get(declared, declared)
-    sniffed = _sniff(data, filename)
-    if sniffed in _EXECUTABLE_TYPES:
-        return sniffed
-    if declared in _GENERIC_TYPES:
-        return sniffed or _TYPES_BY_EXTENSION.get(_extension(filename), "application/octet-stream")
-    return declared
-
-
-def _sniff(data: bytes, filename: str) -> str | None:
-    """Recognise a file type from its first bytes (magic numbers, zip and OLE containers)."""
-    for magic, content_type in _MAGIC:
-        if data.startswith(magic):
-            return content_type
-    if data.startswith(b"MZ") and (b"PE\x00\x00" in data[:4096] or b"This program" in data[:1024]):
-        return "application/x-msdownload"
-    if data[:4] == b"RIFF" and data[8:12] == b"WEBP":
-        return "image/webp"
-    if data.startswith(b"PK\x03\x04"):
-        return _sniff_zip(data)
-    if data.startswith(_OLE_MAGIC):
-        by_extension = {".xls": "application/vnd.ms-excel", ".doc": "application/msword"}
-        return by_extension.get(_extension(filename), "application/x-ole-storage")
-    return None
-
-
-def _sniff_zip(data: bytes) -> str:
-    """Tell DOCX/XLSX/ODT/ODS apart from other zip files by their member names."""
-    try:
-        with zipfile.ZipFile(io.BytesIO(data)) as archive:
-            names = set(archive.namelist())
-            info = archive.getinfo("mimetype") if "mimetype" in names else None
-            small = info is not None and info.file_size < 100
-            odf = archive.read(info).decode("ascii", "ignore").strip() if small else ""
-    except (
-        zipfile.BadZipFile,
-        OSError,
-        ValueError,
-        KeyError,
-        EOFError,
-        RuntimeError,
-        NotImplementedError,
-    ):
-        names, odf = set(), ""
-    if odf in (_TYPES_BY_EXTENSION[".odt"], _TYPES_BY_EXTENSION[".ods"]):
-        return odf
-    if "word/document.xml" in names or (not names and b"word/" in data[:65536]):
-        return _TYPES_BY_EXTENSION[".docx"]
-    if "xl/workbook.xml" in names or (not names and b"xl/" in data[:65536]):
-        return _TYPES_BY_EXTENSION[".xlsx"]
-    return "application/zip"
-
-
-def _message_bytes(part: Message) -> bytes:
-    """Serialise an attached message/* part back to bytes (base64-wrapped ones decoded)."""
-    payload = part.get_payload()
-    if not isinstance(payload, list):
-        return _payload_bytes(part)
-    data = b"".join(_serialise(inner) for inner in payload if isinstance(inner, Message))
-    encoding = _raw_header(part, "content-transfer-encoding").strip().lower()
-    if encoding == "base64":
-        # some clients base64 the attached message; the parser then sees a header-less body
-        text = re.sub(rb"[^A-Za-z0-9+/]", b"", data)
-        try:
-            return base64.b64decode(text + b"=" * (-len(text) % 4))
-        except (binascii.Error, ValueError):
-            return data
-    return data
-
-
-def _serialise(message: Message) -> bytes:
-    buffer = io.BytesIO()
-    try:
-        BytesGenerator(buffer, mangle_from_=False, policy=email_policy.compat32).flatten(message)
-    except Exception:  # a broken attached message is kept as whatever we can write
-        return buffer.getvalue()
-    return buffer.getvalue()
 
 
 def _append_attached_messages(
-    body_text: str, parts: list[Message], options: _Options, depth: int
+    body_text: str, parts: list[Message], options: AttachmentPolicy, depth: int
 ) -> str:
     """Add the text of messages forwarded as attachments: for a forward, that is the question."""
     blocks = [body_text] if body_text.strip() else []
     for part in parts:
-        if _content_type(part) != "message/rfc822":
+        if content_type_of(part) != "message/rfc822":
             continue
         try:
-            inner = _parse(_prepare_raw(_message_bytes(part)), options, depth + 1)
+            inner = _parse(_prepare_raw(message_bytes(part)), options, depth + 1)
         except EmailParseError:
             continue
         sender = f"{inner.from_name} <{inner.from_address}>".strip()
@@ -1308,10 +205,3 @@ def _append_attached_messages(
             f"{inner.body_text}"
         )
     return "\n\n".join(blocks)
-
-
-def _defect_names(message: Message) -> list[str]:
-    names: list[str] = []
-    for part in message.walk():
-        names.extend(type(defect).__name__ for defect in getattr(part, "defects", []))
-    return list(dict.fromkeys(names))

@@ -1,4 +1,4 @@
-"""Tests for legaldesk.intake.email_parse: the .eml corpus table, then focused unit tests."""
+"""Tests for legaldesk.intake.email_parse and its parts: the .eml corpus table, then unit tests."""
 
 from __future__ import annotations
 
@@ -11,18 +11,15 @@ from pathlib import Path
 
 import pytest
 
-from legaldesk.intake.email_parse import (
+from legaldesk.intake.email_attachments import (
     DEFAULT_ALLOWED_TYPES,
     DEFAULT_MAX_ATTACHMENT_BYTES,
     REJECTED_SIZE,
     REJECTED_TYPE,
-    EmailParseError,
-    ParsedEmail,
-    clean_subject,
-    find_ticket_reference,
-    fold_quoted,
-    parse_email,
 )
+from legaldesk.intake.email_headers import clean_subject, find_ticket_reference
+from legaldesk.intake.email_parse import EmailParseError, ParsedEmail, parse_email
+from legaldesk.intake.email_quoting import fold_quoted
 
 CORPUS = Path(__file__).resolve().parents[1] / "data" / "eml"
 SAFE_TAGS = {"p", "br", "ul", "ol", "li", "b", "strong", "i", "em", "a", "blockquote"}
