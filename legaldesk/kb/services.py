@@ -42,7 +42,8 @@ from legaldesk.kb.models import (
     NoteStatus,
     SuggestionEvent,
 )
-from legaldesk.kb.search import Hit, IndexBusy, KnowledgeIndex, SearchDocument, SearchResult
+from legaldesk.kb.search import KnowledgeIndex
+from legaldesk.kb.search_types import Hit, IndexBusy, SearchDocument, SearchResult
 from legaldesk.tickets.attachments import check_file, store_bytes
 from legaldesk.tickets.models import Message, MessageKind, Status, Ticket, Topic
 from legaldesk.tickets.services import UploadedFile, visible_tickets
