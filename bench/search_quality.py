@@ -27,7 +27,8 @@ from whoosh import fields, index  # noqa: E402
 from whoosh.analysis import LanguageAnalyzer  # noqa: E402
 from whoosh.qparser import MultifieldParser, OrGroup  # noqa: E402
 
-from legaldesk.kb.search import KnowledgeIndex, RankingConfig, SearchDocument  # noqa: E402
+from legaldesk.kb.search import KnowledgeIndex  # noqa: E402
+from legaldesk.kb.search_types import RankingConfig, SearchDocument  # noqa: E402
 
 DEFAULT_DATA = REPO_ROOT / ".." / "shared" / "data"
 K = 10

@@ -80,7 +80,8 @@ def child_build(engine: str, path: Path, data_dir: Path, size: int, procs: int) 
     corpus = list(replicated(load_corpus(data_dir), size))
     started = time.perf_counter()
     if engine == "ours":
-        from legaldesk.kb.search import KnowledgeIndex, SearchDocument
+        from legaldesk.kb.search import KnowledgeIndex
+        from legaldesk.kb.search_types import SearchDocument
         index = KnowledgeIndex(path)
         index.rebuild((SearchDocument(id=r["id"], title=r["title"], body=r["body"],
                                       kind=r["source"], audience=r["audience"],

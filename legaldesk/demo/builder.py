@@ -38,7 +38,7 @@ from legaldesk.demo.questions import (
     WEBINAR_TITLES,
 )
 from legaldesk.intake.services import email_requester
-from legaldesk.kb.services import load_starter_notes
+from legaldesk.kb.note_import import load_starter_notes
 from legaldesk.notify.models import Outbox, OutboxStatus
 from legaldesk.sla.calendar import BusinessCalendar, add_business_seconds, next_business_instant
 from legaldesk.tickets import services as tickets

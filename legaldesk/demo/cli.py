@@ -23,7 +23,7 @@ def demo_command(if_empty: bool):
     from legaldesk.core.extensions import db
     from legaldesk.core.models import utcnow
     from legaldesk.demo.builder import DEMO_PASSWORD, load_demo
-    from legaldesk.kb.services import apply_index_queue
+    from legaldesk.kb.index_queue import apply_index_queue
 
     if if_empty and db.session.scalar(select(User.id).limit(1)):
         click.echo("Base déjà peuplée : démo non rechargée.")

@@ -64,7 +64,7 @@ def job_table(config) -> dict[str, Job]:
         Job("poll_mailbox", "legaldesk.intake.imap:poll_mailbox",
             "Relève de la boîte IMAP du service juridique (si IMAP_HOST est réglé).",
             "interval", {"minutes": 2}),
-        Job("kb_index_queue", "legaldesk.kb.services:drain_index_queue",
+        Job("kb_index_queue", "legaldesk.kb.index_queue:drain_index_queue",
             "Applique les changements de fiches à l'index de recherche.",
             "interval", {"minutes": 1}),
     ]

@@ -48,14 +48,14 @@ def import_command(file: Path, audience: str, kind: str):
     """Import FILE.jsonl[.gz] (id, title, body, url, topics) as published reference notes."""
     from legaldesk.core.extensions import db
     from legaldesk.core.web import now
-    from legaldesk.kb import services
+    from legaldesk.kb import note_import
 
     parse_errors: list[str] = []
     records = iter_jsonl(file, parse_errors)
-    total = services.ImportReport()
+    total = note_import.ImportReport()
     while chunk := list(islice(records, IMPORT_CHUNK)):
-        total.merge(services.import_documents(None, chunk, now=now(), audience=audience,
-                                              kind=kind))
+        total.merge(note_import.import_documents(None, chunk, now=now(), audience=audience,
+                                                 kind=kind))
         db.session.commit()  # one transaction per chunk keeps memory and locks small
     total.errors = parse_errors + total.errors
     click.echo(json.dumps({"created": total.created, "updated": total.updated,
@@ -67,23 +67,23 @@ def import_command(file: Path, audience: str, kind: str):
 
 def _bring_index_up_to_date() -> None:
     from legaldesk.core.web import now
-    from legaldesk.kb import services
+    from legaldesk.kb import index_queue
 
-    pending = services.index_queue_status()["pending"]
+    pending = index_queue.index_queue_status()["pending"]
     if pending > REINDEX_THRESHOLD:
-        count = services.reindex_all()
+        count = index_queue.reindex_all()
         click.echo(f"Index reconstruit : {count} notes.")
     elif pending:
-        click.echo(f"Index mis à jour : {services.apply_index_queue(now())} notes.")
+        click.echo(f"Index mis à jour : {index_queue.apply_index_queue(now())} notes.")
 
 
 @kb_group.command("reindex")
 @with_appcontext
 def reindex_command():
     """Rebuild the search index from the database."""
-    from legaldesk.kb import services
+    from legaldesk.kb import index_queue
 
-    click.echo(f"Index reconstruit : {services.reindex_all()} notes.")
+    click.echo(f"Index reconstruit : {index_queue.reindex_all()} notes.")
 
 
 @kb_group.command("apply-queue")
@@ -92,11 +92,11 @@ def apply_queue_command():
     """Apply the queued index changes now (the kb_index_queue job does it every minute)."""
     from legaldesk.core.extensions import db
     from legaldesk.core.web import now
-    from legaldesk.kb import services
+    from legaldesk.kb import index_queue
     from legaldesk.kb.models import IndexQueue
 
-    applied = services.apply_index_queue(now())
-    status = services.index_queue_status()
+    applied = index_queue.apply_index_queue(now())
+    status = index_queue.index_queue_status()
     click.echo(json.dumps({"applied": applied, **status}))
     if status["failed"]:
         from sqlalchemy import select
@@ -123,10 +123,10 @@ def search_command(query: str | None, queries_file: Path | None, limit: int, as_
     """Search published notes; hits are {id, title, score} (id = external reference if any)."""
     if bool(query) == bool(queries_file):
         raise click.UsageError("Donnez une requête ou --queries FICHIER (l'un ou l'autre).")
-    from legaldesk.kb import services
+    from legaldesk.kb import index_queue, permissions
 
-    index = services.knowledge_index()
-    visible = audiences or services.ALL_AUDIENCES
+    index = index_queue.knowledge_index()
+    visible = audiences or permissions.ALL_AUDIENCES
 
     def hits_for(text: str) -> list[dict]:
         result = index.search(text, audiences=visible, pagelen=limit)
@@ -154,11 +154,11 @@ def load_starter_command():
     """Create the starter notes shipped with legaldesk (idempotent), then index them."""
     from legaldesk.core.extensions import db
     from legaldesk.core.web import now
-    from legaldesk.kb import services
+    from legaldesk.kb import index_queue, note_import
 
-    summary = services.load_starter_notes(now())
+    summary = note_import.load_starter_notes(now())
     db.session.commit()
-    services.apply_index_queue(now())
+    index_queue.apply_index_queue(now())
     click.echo(json.dumps(summary))
 
 
@@ -166,7 +166,7 @@ def load_starter_command():
 @with_appcontext
 def status_command():
     """Index size and queue state."""
-    from legaldesk.kb import services
+    from legaldesk.kb import index_queue
 
-    click.echo(json.dumps({"documents": services.knowledge_index().doc_count(),
-                           **services.index_queue_status()}))
+    click.echo(json.dumps({"documents": index_queue.knowledge_index().doc_count(),
+                           **index_queue.index_queue_status()}))

@@ -1,6 +1,6 @@
 """Knowledge-base pages: search, notes, editor, revisions, review, deflection JSON, staff panel.
 
-Thin callers of kb.services: each write commits, then applies its index change with a short
+Thin callers of the kb services: each write commits, then applies its index change with a short
 lock timeout (a busy index leaves the change queued for the `kb_index_queue` job).
 """
 
@@ -46,7 +46,15 @@ from wtforms.validators import DataRequired, Length, Optional
 from legaldesk.core.errors import LegalDeskError
 from legaldesk.core.extensions import db
 from legaldesk.core.web import commit_or_flash, now, roles_required
-from legaldesk.kb import services
+from legaldesk.kb import (
+    deflection,
+    index_queue,
+    note_attachments,
+    note_search,
+    permissions,
+    services,
+    ticket_drafts,
+)
 from legaldesk.kb.markdown import render_markdown
 from legaldesk.kb.models import Audience, BodyFormat, Note, NoteKind, NoteStatus
 from legaldesk.tickets import services as tickets
@@ -144,18 +152,18 @@ def search():
     topics = [t for t in request.args.getlist("topic") if t][:10]
     kinds = [k for k in request.args.getlist("kind") if k][:10]
     page = max(request.args.get("page", 1, type=int), 1)
-    unpublished = request.args.get("all") == "1" and services.is_writer(actor)
+    unpublished = request.args.get("all") == "1" and permissions.is_writer(actor)
     size = current_app.config["KB_SEARCH_PAGE_SIZE"]
     result = None
     if query:
-        result = services.search_notes(actor, query, topics=topics, kinds=kinds, page=page,
-                                       pagelen=size, include_unpublished=unpublished)
+        result = note_search.search_notes(actor, query, topics=topics, kinds=kinds, page=page,
+                                          pagelen=size, include_unpublished=unpublished)
     return render_template(
         "kb/search.html", query=query, topics=topics, kinds=kinds, result=result, page=page,
         unpublished=unpublished, search_url=_search_url, snippet=_safe_snippet,
         latest=[] if query else services.latest_notes(actor),
         drafts=services.my_drafts(actor) if actor and not query else [],
-        can_draft=services.is_drafter(actor), can_write=services.is_writer(actor))
+        can_draft=permissions.is_drafter(actor), can_write=permissions.is_writer(actor))
 
 
 def _search_url(**changes) -> str:
@@ -191,19 +199,19 @@ def _safe_snippet(snippet: str):
 def note(note_id: int):
     """A note (audience-checked); staff also see its source tickets."""
     actor = _actor()
-    item = services.get_note(actor, note_id)
+    item = permissions.get_note(actor, note_id)
     body = (render_markdown(item.body_markdown) if item.body_format == BodyFormat.MARKDOWN
             else item.body_markdown)
     return render_template(
         "kb/note.html", note=item, body=body,
-        similar=_optional(lambda: services.similar_notes(actor, item))
+        similar=_optional(lambda: note_search.similar_notes(actor, item))
         if item.status == NoteStatus.PUBLISHED else [],
-        source_tickets=services.source_tickets(actor, item),
-        can_edit=services.can_edit(actor, item), can_write=services.is_writer(actor),
-        can_draft=services.is_drafter(actor), action_form=ActionForm(),
+        source_tickets=ticket_drafts.source_tickets(actor, item),
+        can_edit=permissions.can_edit(actor, item), can_write=permissions.is_writer(actor),
+        can_draft=permissions.is_drafter(actor), action_form=ActionForm(),
         attachment_form=AttachmentForm(), link_form=LinkTicketForm(),
         findings=services.personal_data_findings(item)
-        if services.is_writer(actor) and item.status != NoteStatus.PUBLISHED else [])
+        if permissions.is_writer(actor) and item.status != NoteStatus.PUBLISHED else [])
 
 
 @bp.route("/notes/new", methods=["GET", "POST"])
@@ -222,8 +230,8 @@ def new_note():
 @roles_required("delegate", "jurist", "manager")
 def edit_note(note_id: int):
     """Edit a note; a revision records the change."""
-    item = services.get_note(current_user, note_id)
-    if not services.can_edit(current_user, item):
+    item = permissions.get_note(current_user, note_id)
+    if not permissions.can_edit(current_user, item):
         abort(403)
     form = _note_form(item)
     if form.validate_on_submit():
@@ -271,7 +279,7 @@ def _save(action, success: str, form: NoteForm, item: Note | None):
         if item is not None:
             db.session.refresh(item)
         return render_template("kb/edit.html", form=form, note=item), exc.status_code
-    services.apply_after_commit([saved.id], now())
+    index_queue.apply_after_commit([saved.id], now())
     flash(success, "success")
     return redirect(url_for("kb.note", note_id=saved.id))
 
@@ -297,7 +305,7 @@ _NOTE_ACTIONS = {
 @roles_required("delegate", "jurist", "manager")
 def note_action(note_id: int, action_name: str):
     """Submit for review, return to draft, publish, archive or reopen a note."""
-    item = services.get_note(current_user, note_id)
+    item = permissions.get_note(current_user, note_id)
     if action_name == "delete":
         return _delete(item)
     if action_name not in _NOTE_ACTIONS:
@@ -320,7 +328,7 @@ def _delete(item: Note):
         db.session.rollback()
         flash(exc.message, "error")
         return redirect(url_for("kb.note", note_id=note_id))
-    services.apply_after_commit([note_id], now())
+    index_queue.apply_after_commit([note_id], now())
     flash(_("Brouillon supprimé."), "success")
     return redirect(url_for("kb.search"))
 
@@ -328,7 +336,7 @@ def _delete(item: Note):
 def _commit_note(note_id: int, action, success: str, target: str | None = None):
     """Commit a note change, then let the search index follow it."""
     return commit_or_flash(action, success, target or url_for("kb.note", note_id=note_id),
-                           after_commit=lambda: services.apply_after_commit([note_id], now()))
+                           after_commit=lambda: index_queue.apply_after_commit([note_id], now()))
 
 
 # --- revisions --------------------------------------------------------------------------------
@@ -338,30 +346,30 @@ def _commit_note(note_id: int, action, success: str, target: str | None = None):
 @roles_required("delegate", "jurist", "manager")
 def revisions(note_id: int):
     """Who changed what, when."""
-    item = services.get_note(current_user, note_id)
+    item = permissions.get_note(current_user, note_id)
     return render_template("kb/revisions.html", note=item, action_form=ActionForm(),
-                           can_write=services.is_writer(current_user))
+                           can_write=permissions.is_writer(current_user))
 
 
 @bp.route("/notes/<int:note_id>/revisions/<int:number>")
 @roles_required("delegate", "jurist", "manager")
 def revision(note_id: int, number: int):
     """One revision as it was."""
-    item = services.get_note(current_user, note_id)
+    item = permissions.get_note(current_user, note_id)
     rev = services.get_revision(current_user, item, number)
     snapshot = rev.snapshot
     body = (render_markdown(snapshot.get("body_markdown"))
             if snapshot.get("body_format", "markdown") == "markdown"
             else snapshot.get("body_markdown", ""))
     return render_template("kb/revision.html", note=item, rev=rev, snapshot=snapshot, body=body,
-                           action_form=ActionForm(), can_write=services.is_writer(current_user))
+                           action_form=ActionForm(), can_write=permissions.is_writer(current_user))
 
 
 @bp.route("/notes/<int:note_id>/revisions/<int:number>/restore", methods=["POST"])
 @roles_required("jurist", "manager")
 def restore(note_id: int, number: int):
     """Bring back an earlier revision's content."""
-    item = services.get_note(current_user, note_id)
+    item = permissions.get_note(current_user, note_id)
     if not ActionForm().validate_on_submit():
         abort(400)
     return _commit_note(item.id, lambda: services.restore_revision(current_user, item, number,
@@ -376,22 +384,23 @@ def restore(note_id: int, number: int):
 @roles_required("delegate", "jurist", "manager")
 def add_attachment(note_id: int):
     """Attach a file (model contract, guide) to a note."""
-    item = services.get_note(current_user, note_id)
+    item = permissions.get_note(current_user, note_id)
     form = AttachmentForm()
     if not form.validate_on_submit():
         flash(_("Choisissez un fichier."), "error")
         return redirect(url_for("kb.note", note_id=item.id))
     upload = form.file.data
     uploaded = tickets.UploadedFile(upload.filename or "", upload.mimetype, upload.read())
-    return _commit_note(item.id, lambda: services.add_note_attachment(current_user, item, uploaded,
-                                                                      now=now()),
-                        _("Pièce jointe ajoutée."))
+    return _commit_note(
+        item.id,
+        lambda: note_attachments.add_note_attachment(current_user, item, uploaded, now=now()),
+        _("Pièce jointe ajoutée."))
 
 
 @bp.route("/notes/<int:note_id>/attachments/<int:attachment_id>")
 def attachment(note_id: int, attachment_id: int):
     """Download a file of a note the reader may see."""
-    item = services.get_note_attachment(_actor(), note_id, attachment_id)
+    item = note_attachments.get_note_attachment(_actor(), note_id, attachment_id)
     return send_file(attachment_path(item.sha256), mimetype=item.content_type,
                      as_attachment=True, download_name=item.filename)
 
@@ -400,10 +409,10 @@ def attachment(note_id: int, attachment_id: int):
 @roles_required("delegate", "jurist", "manager")
 def delete_attachment(note_id: int, attachment_id: int):
     """Remove a file from a note."""
-    item = services.get_note(current_user, note_id)
+    item = permissions.get_note(current_user, note_id)
     if not ActionForm().validate_on_submit():
         abort(400)
-    return _commit_note(item.id, lambda: services.remove_note_attachment(
+    return _commit_note(item.id, lambda: note_attachments.remove_note_attachment(
         current_user, item, attachment_id, now=now()), _("Pièce jointe retirée."))
 
 
@@ -411,14 +420,14 @@ def delete_attachment(note_id: int, attachment_id: int):
 @roles_required("delegate", "jurist", "manager")
 def link_ticket(note_id: int):
     """Link a source ticket (visible to staff only)."""
-    item = services.get_note(current_user, note_id)
+    item = permissions.get_note(current_user, note_id)
     form = LinkTicketForm()
     if not form.validate_on_submit():
         abort(400)
 
     def action():
         ticket = tickets.get_ticket(current_user, form.reference.data)
-        services.add_source_ticket(current_user, item, ticket, now=now())
+        ticket_drafts.add_source_ticket(current_user, item, ticket, now=now())
     return _commit_note(item.id, action, _("Demande liée à la note."))
 
 
@@ -441,13 +450,13 @@ def from_ticket(reference: str):
     if not ActionForm().validate_on_submit():
         abort(400)
     try:
-        item = services.draft_note_from_ticket(current_user, ticket, now=now())
+        item = ticket_drafts.draft_note_from_ticket(current_user, ticket, now=now())
         db.session.commit()
     except LegalDeskError as exc:
         db.session.rollback()
         flash(exc.message, "error")
         return redirect(url_for("tickets.show", reference=ticket.reference))
-    services.apply_after_commit([item.id], now())
+    index_queue.apply_after_commit([item.id], now())
     flash(_("Brouillon anonymisé créé : relisez-le (noms, lieux, dates, chiffres) avant de le "
             "publier."), "success")
     return redirect(url_for("kb.edit_note", note_id=item.id))
@@ -458,11 +467,11 @@ def ticket_panel(ticket) -> dict | None:
     """For tickets/show.html: similar notes, similar answered tickets, notes made from it."""
     if not current_user.is_authenticated or not current_user.is_staff:
         return None
-    panel = {"can_draft": services.is_drafter(current_user),
-             "notes_from_ticket": services.notes_from_ticket(current_user, ticket),
+    panel = {"can_draft": permissions.is_drafter(current_user),
+             "notes_from_ticket": ticket_drafts.notes_from_ticket(current_user, ticket),
              "form": ActionForm(), "notes": [], "tickets": [], "error": False}
     try:
-        related = services.related_for_ticket(current_user, ticket)
+        related = note_search.related_for_ticket(current_user, ticket)
         panel.update(notes=related.notes, tickets=related.tickets)
     except Exception:  # the ticket page must work even if the search index is broken
         log.exception("related notes unavailable for %s", ticket.reference)
@@ -475,7 +484,7 @@ def ticket_panel(ticket) -> dict | None:
 def ticket_related(reference: str):
     """JSON: similar published notes and past answered tickets for a ticket (staff)."""
     ticket = tickets.get_ticket(current_user, reference)
-    related = services.related_for_ticket(current_user, ticket)
+    related = note_search.related_for_ticket(current_user, ticket)
     return jsonify(
         notes=[{"id": int(h.id), "title": h.title, "score": h.score,
                 "url": url_for("kb.note", note_id=int(h.id), _external=True)}
@@ -491,7 +500,7 @@ def ticket_related(reference: str):
 @bp.app_template_global("kb_ask_session")
 def ask_session(current: str | None = None) -> str:
     """The ask form's session key: the one posted back, or a new one."""
-    if current and services.SESSION_KEY_RE.match(current):
+    if current and deflection.SESSION_KEY_RE.match(current):
         return current
     return secrets.token_urlsafe(18)
 
@@ -541,7 +550,7 @@ def suggest():
     if not _limiter().hit(_rate_key(), limit, time.time()):
         return jsonify(error=_("Trop de requêtes, réessayez dans une minute.")), 429
     actor = _actor()
-    hits = _optional(lambda: services.suggest_notes(
+    hits = _optional(lambda: note_search.suggest_notes(
         actor, request.args.get("q", "")[:5000], limit=current_app.config["KB_SUGGEST_LIMIT"]))
     _remember_shown(actor, request.args.get("session"), hits)
     return jsonify(suggestions=[{
@@ -554,8 +563,8 @@ def _remember_shown(actor, session_key: str | None, hits) -> None:
     if actor is None or not hits or not session_key:
         return
     try:
-        services.record_suggestions_shown(actor, session_key, [int(h.id) for h in hits],
-                                          now=now())
+        deflection.record_suggestions_shown(actor, session_key, [int(h.id) for h in hits],
+                                            now=now())
         db.session.commit()
     except LegalDeskError:
         db.session.rollback()
@@ -571,7 +580,7 @@ def suggestion_opened():
     except (TypeError, ValueError):
         return jsonify(error="note_id"), 400
     try:
-        services.record_suggestion_open(current_user, data.get("session"), note_id, now=now())
+        deflection.record_suggestion_open(current_user, data.get("session"), note_id, now=now())
         db.session.commit()
     except LegalDeskError as exc:
         db.session.rollback()

@@ -70,7 +70,7 @@ def new():
                                            message=ticket.messages[0])
             if form.callback.data:
                 services.request_callback(current_user, ticket, "", now=now())
-            from legaldesk.kb.services import record_ask_submitted  # deflection: asked anyway
+            from legaldesk.kb.deflection import record_ask_submitted  # deflection: asked anyway
             record_ask_submitted(current_user, request.form.get("kb_session"), ticket, now=now())
             db.session.commit()
         except LegalDeskError as exc:

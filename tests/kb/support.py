@@ -6,7 +6,7 @@ import pytest
 from sqlalchemy import select
 
 from legaldesk.core.extensions import db
-from legaldesk.kb import services
+from legaldesk.kb import index_queue, services
 from legaldesk.kb.models import IndexQueue, Note
 from legaldesk.tickets import services as tickets
 from legaldesk.tickets.models import Topic
@@ -68,7 +68,7 @@ def note(actor=None, *, title="Durée d'une PMSMP", body="La PMSMP dure un mois 
                                     audience=audience, topics=list(topics), kind=kind, **extra)
     db.session.commit()
     if apply:
-        services.apply_index_queue(NOW)
+        index_queue.apply_index_queue(NOW)
     return item
 
 

@@ -11,7 +11,7 @@ from playwright.sync_api import Page, expect
 from sqlalchemy import select
 
 from legaldesk.core.extensions import db
-from legaldesk.kb import services
+from legaldesk.kb import index_queue, note_import
 from legaldesk.kb.models import SuggestionEvent
 from tests import browser_support
 from tests.browser_support import chromium_session
@@ -50,9 +50,9 @@ def wait_for_events(condition, attempts: int = 50) -> list[tuple]:
 @pytest.fixture
 def desk(kb_people):
     """Starter notes indexed, an answered ticket; e-mails and reference for the browser."""
-    services.load_starter_notes(NOW)
+    note_import.load_starter_notes(NOW)
     db.session.commit()
-    services.apply_index_queue(NOW)
+    index_queue.apply_index_queue(NOW)
     people = {"adherent": kb_people["adherent"].email, "jurist": kb_people["jurist"].email}
     ticket = answered_ticket(kb_people).reference
     db.session.commit()

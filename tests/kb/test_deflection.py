@@ -9,7 +9,7 @@ from sqlalchemy import select
 
 from legaldesk.core.errors import Forbidden, InvalidInput, NotFound
 from legaldesk.core.extensions import db
-from legaldesk.kb import services
+from legaldesk.kb import deflection, index_queue, note_import, permissions, services
 from legaldesk.kb.models import SuggestionEvent
 from legaldesk.kb.views import FixedWindowLimiter
 from legaldesk.tickets import services as tickets
@@ -38,29 +38,29 @@ def test_shown_opened_submitted_and_deflected_sessions(kb_people):
     member = kb_people["adherent"]
     first, second = note(title="Un"), note(title="Deux")
     # A: shown two notes, opened one, never asked → deflected once the window is over
-    services.record_suggestions_shown(member, SESSION_A, [first.id, second.id], now=NOW)
-    services.record_suggestion_open(member, SESSION_A, first.id, now=later(1))
+    deflection.record_suggestions_shown(member, SESSION_A, [first.id, second.id], now=NOW)
+    deflection.record_suggestion_open(member, SESSION_A, first.id, now=later(1))
     # B: shown and opened, then asked anyway
-    services.record_suggestions_shown(member, SESSION_B, [first.id], now=NOW)
-    services.record_suggestion_open(member, SESSION_B, first.id, now=later(2))
-    assert services.record_ask_submitted(member, SESSION_B, ask(kb_people, later(5)),
-                                         now=later(5)) == 1
+    deflection.record_suggestions_shown(member, SESSION_B, [first.id], now=NOW)
+    deflection.record_suggestion_open(member, SESSION_B, first.id, now=later(2))
+    assert deflection.record_ask_submitted(member, SESSION_B, ask(kb_people, later(5)),
+                                           now=later(5)) == 1
     # C: shown only
-    services.record_suggestions_shown(member, SESSION_C, [second.id], now=NOW)
+    deflection.record_suggestions_shown(member, SESSION_C, [second.id], now=NOW)
     db.session.commit()
-    assert services.deflection_stats(NOW, later(60), now=later(10)) == {
+    assert deflection.deflection_stats(NOW, later(60), now=later(10)) == {
         "sessions_shown": 3, "sessions_opened": 2, "deflected": 0,
         "submitted_after_open": 1, "pending": 1, "notes_shown": 4, "notes_opened": 2}
-    stats = services.deflection_stats(NOW, later(60), now=later(45))
+    stats = deflection.deflection_stats(NOW, later(60), now=later(45))
     assert stats["deflected"] == 1 and stats["pending"] == 0
-    assert services.deflection_stats(later(60), later(120))["sessions_shown"] == 0
+    assert deflection.deflection_stats(later(60), later(120))["sessions_shown"] == 0
 
 
 def test_shown_is_recorded_once_per_note_and_session(kb_people):
     item = note()
     member = kb_people["adherent"]
-    assert services.record_suggestions_shown(member, SESSION_A, [item.id], now=NOW) == 1
-    assert services.record_suggestions_shown(member, SESSION_A, [item.id], now=later(1)) == 0
+    assert deflection.record_suggestions_shown(member, SESSION_A, [item.id], now=NOW) == 1
+    assert deflection.record_suggestions_shown(member, SESSION_A, [item.id], now=later(1)) == 0
     db.session.commit()
     assert len(list(db.session.scalars(select(SuggestionEvent)))) == 1
 
@@ -69,22 +69,22 @@ def test_session_keys_are_checked(kb_people):
     item = note()
     member = kb_people["adherent"]
     with pytest.raises(InvalidInput):
-        services.record_suggestions_shown(member, "court", [item.id], now=NOW)
+        deflection.record_suggestions_shown(member, "court", [item.id], now=NOW)
     with pytest.raises(InvalidInput):
-        services.record_suggestion_open(member, "x'; drop", item.id, now=NOW)
-    assert services.record_ask_submitted(member, None, ask(kb_people, NOW), now=NOW) == 0
+        deflection.record_suggestion_open(member, "x'; drop", item.id, now=NOW)
+    assert deflection.record_ask_submitted(member, None, ask(kb_people, NOW), now=NOW) == 0
 
 
 def test_opening_needs_a_readable_note_and_the_own_session(kb_people, make):
     staff_only = note(audience="staff")
     member = kb_people["adherent"]
     with pytest.raises(NotFound):
-        services.record_suggestion_open(member, SESSION_A, staff_only.id, now=NOW)
+        deflection.record_suggestion_open(member, SESSION_A, staff_only.id, now=NOW)
     item = note()
-    services.record_suggestion_open(member, SESSION_A, item.id, now=NOW)
+    deflection.record_suggestion_open(member, SESSION_A, item.id, now=NOW)
     someone = make.user("adherent", organisation=kb_people["org"])
     with pytest.raises(Forbidden):
-        services.record_suggestion_open(someone, SESSION_A, item.id, now=NOW)
+        deflection.record_suggestion_open(someone, SESSION_A, item.id, now=NOW)
 
 
 def test_fixed_window_limiter():
@@ -102,9 +102,9 @@ def test_fixed_window_limiter():
 def indexed(kb_people, app):
     """The starter notes, indexed; a fresh rate limiter (user ids repeat across tests)."""
     app.extensions.pop("kb_suggest_limiter", None)
-    services.load_starter_notes(NOW)
+    note_import.load_starter_notes(NOW)
     db.session.commit()
-    services.apply_index_queue(NOW)
+    index_queue.apply_index_queue(NOW)
     return kb_people
 
 
@@ -155,7 +155,7 @@ def test_anonymous_suggestions_only_show_public_notes(client, indexed):
     suggestions = client.get("/kb/suggest", query_string={"q": "PMSMP immersion"}).get_json()
     assert suggestions["suggestions"]
     ids = [s["id"] for s in suggestions["suggestions"]]
-    audiences = {services.get_note(indexed["jurist"], i).audience for i in ids}
+    audiences = {permissions.get_note(indexed["jurist"], i).audience for i in ids}
     assert audiences == {"public"}
 
 

@@ -2,18 +2,16 @@
 
 from __future__ import annotations
 
+import pickle
 from pathlib import Path
 
 import pytest
 from whoosh import index as whoosh_index
 
-from legaldesk.kb.search import (
-    FrenchAnalysis,
-    IndexBusy,
-    KnowledgeIndex,
-    SearchDocument,
-    make_snippet,
-)
+from legaldesk.kb.search import KnowledgeIndex
+from legaldesk.kb.search_analysis import FrenchAnalysis
+from legaldesk.kb.search_snippets import make_snippet
+from legaldesk.kb.search_types import IndexBusy, SearchDocument
 from legaldesk.kb.synonyms import SynonymGroup, SynonymTable
 
 
@@ -327,6 +325,17 @@ def test_rebuild_with_new_acronyms_swaps_the_index(kb: KnowledgeIndex) -> None:
     assert ids(kb.search("QVCT")) == ["qvct"]  # an older handle follows the swapped index
     assert [p.name for p in kb.path.parent.iterdir()] == [kb.path.name]
     fresh.close()
+
+
+def test_a_schema_pickled_before_the_engine_split_still_loads(kb: KnowledgeIndex) -> None:
+    """Indexes written when the engine was one module pickled its analyzers under that name."""
+    schema = kb.build_schema()
+    current = pickle.dumps(schema, protocol=0)  # protocol 0 names classes as "c<module>\n"
+    old = current.replace(b"clegaldesk.kb.search_analysis\n", b"clegaldesk.kb.search\n")
+    assert old != current
+    loaded = pickle.loads(old)
+    for name in ("title", "body", "spell"):
+        assert loaded[name].analyzer == schema[name].analyzer
 
 
 def test_other_process_changes_are_seen(kb: KnowledgeIndex, table: SynonymTable) -> None:

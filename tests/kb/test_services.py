@@ -9,7 +9,7 @@ from sqlalchemy import select
 
 from legaldesk.core.errors import Conflict, Forbidden, InvalidInput, NotFound
 from legaldesk.core.extensions import db
-from legaldesk.kb import services
+from legaldesk.kb import note_attachments, note_import, permissions, services, ticket_drafts
 from legaldesk.kb.models import Note, NoteSourceTicket
 from legaldesk.tickets import services as tickets
 from legaldesk.tickets.attachments import attachment_path
@@ -100,7 +100,7 @@ def test_life_cycle_and_wrong_moves(kb_people):
     with pytest.raises(Conflict):
         services.submit_for_review(jurist, item, now=LATER)
     services.archive_note(jurist, item, now=LATER, reason="Dispositif supprimé")
-    assert item.status == "archived" and not services.can_edit(jurist, item)
+    assert item.status == "archived" and not permissions.can_edit(jurist, item)
     services.reopen_note(jurist, item, now=LATER)
     services.publish_note(jurist, item, now=datetime(2026, 4, 1))
     assert item.published_at == LATER  # first publication is kept
@@ -142,7 +142,7 @@ def test_who_reads_what(kb_people):
     own = note(kb_people["delegate"], title="Brouillon du délégué", audience="staff")
 
     def readable(actor):
-        return {n.title for n in db.session.scalars(services.visible_notes(actor))}
+        return {n.title for n in db.session.scalars(permissions.visible_notes(actor))}
     assert readable(None) == {"Public"}
     assert readable(kb_people["partner"]) == {"Public"}  # not a member structure
     assert readable(kb_people["adherent"]) == {"Public", "Adhérents"}
@@ -151,10 +151,10 @@ def test_who_reads_what(kb_people):
     assert readable(kb_people["jurist"]) == {"Public", "Adhérents", "Équipe", "Brouillon",
                                              "Brouillon du délégué"}
     with pytest.raises(NotFound):
-        services.get_note(kb_people["adherent"], staff.id)
+        permissions.get_note(kb_people["adherent"], staff.id)
     with pytest.raises(NotFound):
-        services.get_note(kb_people["delegate2"], own.id)
-    assert services.get_note(kb_people["adherent"], members.id) is members
+        permissions.get_note(kb_people["delegate2"], own.id)
+    assert permissions.get_note(kb_people["adherent"], members.id) is members
     assert {public.id, draft.id}  # created
 
 
@@ -162,20 +162,20 @@ def test_attachments(kb_people, app):
     jurist = kb_people["jurist"]
     item = note(jurist)
     upload = tickets.UploadedFile("modele-cdi.docx", "application/vnd.openxmlformats", b"DOCX")
-    attachment = services.add_note_attachment(jurist, item, upload, now=LATER)
+    attachment = note_attachments.add_note_attachment(jurist, item, upload, now=LATER)
     db.session.commit()
     assert attachment_path(attachment.sha256).read_bytes() == b"DOCX"
     assert item.revisions[-1].change_summary == "Pièce jointe ajoutée : modele-cdi.docx"
     services.publish_note(jurist, item, now=LATER)
-    found = services.get_note_attachment(kb_people["adherent"], item.id, attachment.id)
+    found = note_attachments.get_note_attachment(kb_people["adherent"], item.id, attachment.id)
     assert found.filename == "modele-cdi.docx"
     with pytest.raises(InvalidInput):
-        services.add_note_attachment(jurist, item, tickets.UploadedFile("x.exe", "", b"MZ"),
-                                     now=LATER)
-    services.remove_note_attachment(jurist, item, attachment.id, now=LATER)
+        note_attachments.add_note_attachment(jurist, item, tickets.UploadedFile("x.exe", "", b"MZ"),
+                                             now=LATER)
+    note_attachments.remove_note_attachment(jurist, item, attachment.id, now=LATER)
     db.session.commit()
     with pytest.raises(NotFound):
-        services.get_note_attachment(kb_people["adherent"], item.id, attachment.id)
+        note_attachments.get_note_attachment(kb_people["adherent"], item.id, attachment.id)
 
 
 def test_delete_draft_only_if_never_published(kb_people):
@@ -198,7 +198,7 @@ def test_delete_draft_only_if_never_published(kb_people):
 
 def test_note_from_ticket_is_anonymised_and_linked(kb_people):
     ticket = answered_ticket(kb_people)
-    item = services.draft_note_from_ticket(kb_people["jurist"], ticket, now=LATER)
+    item = ticket_drafts.draft_note_from_ticket(kb_people["jurist"], ticket, now=LATER)
     db.session.commit()
     text = f"{item.title}\n{item.summary}\n{item.body_markdown}"
     for secret in ("Marie", "Durand", "BENALI", "Fatima", "06 12 34 56 78", "ai-tilleuls",
@@ -209,11 +209,11 @@ def test_note_from_ticket_is_anonymised_and_linked(kb_people):
     assert item.body_markdown.startswith("## Question")
     assert "## Réponse" in item.body_markdown
     assert "anonymisation :" in item.revisions[0].change_summary
-    assert [t.reference for t in services.source_tickets(kb_people["jurist"], item)] == [
+    assert [t.reference for t in ticket_drafts.source_tickets(kb_people["jurist"], item)] == [
         ticket.reference]
-    assert services.source_tickets(kb_people["adherent"], item) == []
+    assert ticket_drafts.source_tickets(kb_people["adherent"], item) == []
     with pytest.raises(Conflict, match="existe déjà"):
-        services.draft_note_from_ticket(kb_people["jurist"], ticket, now=LATER)
+        ticket_drafts.draft_note_from_ticket(kb_people["jurist"], ticket, now=LATER)
 
 
 def test_note_from_ticket_needs_an_answer_and_a_visible_ticket(kb_people):
@@ -221,23 +221,23 @@ def test_note_from_ticket_needs_an_answer_and_a_visible_ticket(kb_people):
                                  now=NOW)
     db.session.commit()
     with pytest.raises(Conflict, match="répondue"):
-        services.draft_note_from_ticket(kb_people["jurist"], ticket, now=LATER)
+        ticket_drafts.draft_note_from_ticket(kb_people["jurist"], ticket, now=LATER)
     answered = answered_ticket(kb_people)
     with pytest.raises(Forbidden):
-        services.draft_note_from_ticket(kb_people["adherent"], answered, now=LATER)
+        ticket_drafts.draft_note_from_ticket(kb_people["adherent"], answered, now=LATER)
     with pytest.raises(NotFound):  # another delegation's delegate does not see it
-        services.draft_note_from_ticket(kb_people["delegate2"], answered, now=LATER)
+        ticket_drafts.draft_note_from_ticket(kb_people["delegate2"], answered, now=LATER)
 
 
 def test_add_source_ticket_once(kb_people):
     ticket = answered_ticket(kb_people)
     item = note(kb_people["jurist"])
-    services.add_source_ticket(kb_people["jurist"], item, ticket, now=LATER)
-    services.add_source_ticket(kb_people["jurist"], item, ticket, now=LATER)
+    ticket_drafts.add_source_ticket(kb_people["jurist"], item, ticket, now=LATER)
+    ticket_drafts.add_source_ticket(kb_people["jurist"], item, ticket, now=LATER)
     db.session.commit()
     links = db.session.scalars(select(NoteSourceTicket).where(NoteSourceTicket.note_id == item.id))
     assert len(list(links)) == 1
-    assert services.notes_from_ticket(kb_people["jurist"], ticket) == [item]
+    assert ticket_drafts.notes_from_ticket(kb_people["jurist"], ticket) == [item]
 
 
 # --- import, starter notes, key figures -------------------------------------------------------
@@ -252,7 +252,7 @@ def test_import_creates_updates_and_reports(kb_people):
         (4, ["pas un objet"]),
         (5, {"id": "mauvais-lien", "title": "t", "body": "b", "url": "ftp://x"}),
     ]
-    report = services.import_documents(None, records, now=NOW)
+    report = note_import.import_documents(None, records, now=NOW)
     db.session.commit()
     assert (report.created, report.updated, report.unchanged) == (2, 0, 0)
     assert len(report.errors) == 3 and report.errors[0].startswith("ligne 3")
@@ -260,7 +260,7 @@ def test_import_creates_updates_and_reports(kb_people):
     assert (first.status, first.kind, first.audience, first.body_format) == (
         "published", "reference", "public", "text")
     assert first.topics == ["pmsmp"]
-    again = services.import_documents(None, [
+    again = note_import.import_documents(None, [
         (1, {"id": "cdt:L5135-1", "title": "Article L5135-1", "body": "Nouveau texte",
              "url": "https://www.legifrance.gouv.fr/a", "topics": ["pmsmp"]}),
         (2, {"id": "cdt:L5132-5", "title": "Article L5132-5", "body": "Les entreprises…"}),
@@ -270,14 +270,14 @@ def test_import_creates_updates_and_reports(kb_people):
     assert first.body_markdown == "Nouveau texte" and first.revision_number == 2
     assert db.session.scalar(select(db.func.count(Note.id))) == 2
     with pytest.raises(Forbidden):
-        services.import_documents(kb_people["adherent"], [], now=NOW)
+        note_import.import_documents(kb_people["adherent"], [], now=NOW)
 
 
 def test_starter_notes_load_once_with_dates_and_sources(app):
-    summary = services.load_starter_notes(NOW)
+    summary = note_import.load_starter_notes(NOW)
     db.session.commit()
     assert summary == {"created": 15, "skipped": 0}
-    assert services.load_starter_notes(NOW) == {"created": 0, "skipped": 15}
+    assert note_import.load_starter_notes(NOW) == {"created": 0, "skipped": 15}
     notes = list(db.session.scalars(select(Note).order_by(Note.title)))
     assert len(notes) == 15
     for item in notes:
@@ -295,7 +295,7 @@ def test_count_published_notes_by_year(kb_people):
         services.publish_note(jurist, note(jurist, title=title), now=NOW)
     services.publish_note(jurist, note(jurist, title="Trois"), now=datetime(2025, 6, 1))
     note(jurist, title="Brouillon")
-    services.import_documents(None, [(1, {"id": "r", "title": "Réf", "body": "Texte"})], now=NOW)
+    note_import.import_documents(None, [(1, {"id": "r", "title": "Réf", "body": "Texte"})], now=NOW)
     db.session.commit()
     assert services.count_published_notes(2026) == 2
     assert services.count_published_notes(2025) == 1

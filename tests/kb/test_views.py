@@ -9,7 +9,7 @@ import pytest
 from sqlalchemy import select
 
 from legaldesk.core.extensions import db
-from legaldesk.kb import services
+from legaldesk.kb import index_queue, note_import, services, ticket_drafts
 from legaldesk.kb.models import Note
 from tests.conftest import NOW, login
 from tests.kb import support
@@ -69,9 +69,9 @@ def test_search_facets_filters_pagination_and_did_you_mean(client, library, kb_p
 
 
 def test_did_you_mean_links_to_the_corrected_search(client, kb_people):
-    services.load_starter_notes(NOW)
+    note_import.load_starter_notes(NOW)
     db.session.commit()
-    services.apply_index_queue(NOW)
+    index_queue.apply_index_queue(NOW)
     typo = text(client.get("/kb/", query_string={"q": "acident du travail"}))
     assert "Vouliez-vous dire" in typo
     assert 'href="/kb/?q=accident+du+travail"' in typo
@@ -173,9 +173,9 @@ def test_review_queue(client, kb_people):
 
 
 def test_ticket_panel_make_a_note_and_insert_link(client, kb_people):
-    services.load_starter_notes(NOW)
+    note_import.load_starter_notes(NOW)
     db.session.commit()
-    services.apply_index_queue(NOW)
+    index_queue.apply_index_queue(NOW)
     ticket = answered_ticket(kb_people)
     login(client, kb_people["jurist"])
     page = text(client.get(f"/tickets/{ticket.reference}"))
@@ -191,10 +191,10 @@ def test_ticket_panel_make_a_note_and_insert_link(client, kb_people):
 
 def test_members_see_no_panel_and_no_source_tickets(client, kb_people):
     ticket = answered_ticket(kb_people)
-    item = services.draft_note_from_ticket(kb_people["jurist"], ticket, now=NOW)
+    item = ticket_drafts.draft_note_from_ticket(kb_people["jurist"], ticket, now=NOW)
     services.publish_note(kb_people["jurist"], item, now=NOW, confirm_personal_data=True)
     db.session.commit()
-    services.apply_index_queue(NOW)
+    index_queue.apply_index_queue(NOW)
     login(client, kb_people["adherent"])
     assert "Base de connaissances</h2>" not in text(client.get(f"/tickets/{ticket.reference}"))
     page = text(client.get(f"/kb/notes/{item.id}"))
