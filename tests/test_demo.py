@@ -19,6 +19,7 @@ from legaldesk.demo.builder import (
     login_emails,
 )
 from legaldesk.notify.models import Outbox, OutboxStatus
+from legaldesk.tickets.access import visible_tickets
 from legaldesk.tickets.models import (
     Channel,
     Level,
@@ -31,7 +32,6 @@ from legaldesk.tickets.models import (
     TicketEvent,
     Topic,
 )
-from legaldesk.tickets.services import visible_tickets
 from tests.conftest import NOW, empty_tables
 
 REPORT_CASES = {"accident_du_travail", "agression_sexuelle", "discours_xenophobe",

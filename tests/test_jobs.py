@@ -13,7 +13,7 @@ from legaldesk.core.extensions import db
 from legaldesk.jobs.table import job_table, run_job
 from legaldesk.notify.models import Outbox
 from legaldesk.sla.models import SlaEvent
-from legaldesk.tickets import services
+from legaldesk.tickets import moves, services
 from legaldesk.tickets.models import Status
 from tests.sla.conftest import ask, build_desk, paris
 
@@ -29,7 +29,7 @@ def desk(make):
 def ask_assigned(desk, now):
     """A normal expert ticket assigned to the social-law jurist."""
     ticket = ask(desk["adherent"], now)
-    services.assign_ticket(desk["manager"], ticket, desk["jurist"], now=now)
+    moves.assign_ticket(desk["manager"], ticket, desk["jurist"], now=now)
     db.session.commit()
     return ticket
 

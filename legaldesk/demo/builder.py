@@ -41,6 +41,7 @@ from legaldesk.intake.services import email_requester
 from legaldesk.kb.note_import import load_starter_notes
 from legaldesk.notify.models import Outbox, OutboxStatus
 from legaldesk.sla.calendar import BusinessCalendar, add_business_seconds, next_business_instant
+from legaldesk.tickets import moves as ticket_moves
 from legaldesk.tickets import services as tickets
 from legaldesk.tickets.campaigns import save_campaign
 from legaldesk.tickets.models import (
@@ -868,12 +869,12 @@ class _Life:
         delegate = self.cast.delegates_of(self.ticket.organisation)[0]
         jurist = self.cast.jurists["droit_social"]
         self.clock.after(3, calendar_of(delegate))
-        tickets.claim_ticket(delegate, self.ticket, now=self.clock.at)
+        ticket_moves.claim_ticket(delegate, self.ticket, now=self.clock.at)
         tickets.add_internal_note(delegate, self.ticket, INTERNAL_NOTES[3],
                                   now=self.clock.minutes(20, 40))
-        tickets.escalate_ticket(delegate, self.ticket, ESCALATION_REASONS[3],
+        ticket_moves.escalate_ticket(delegate, self.ticket, ESCALATION_REASONS[3],
                                 now=self.clock.minutes(5, 15))
-        tickets.claim_ticket(jurist, self.ticket, now=self.clock.after(6, calendar_of(jurist)))
+        ticket_moves.claim_ticket(jurist, self.ticket, now=self.clock.after(6, calendar_of(jurist)))
         self.responder = jurist
         self._answer(self.clock.after(10, calendar_of(jurist)))
         tickets.close_ticket(self.plan.requester, self.ticket,
@@ -898,12 +899,12 @@ class _Life:
         caller = self.ticket.relayed_by or (
             self.plan.requester if self.plan.requester and self.rng.random() < 0.5 else None)
         if caller is not None:
-            tickets.request_callback(caller, self.ticket, self.rng.choice(CALLBACK_NOTES),
+            ticket_moves.request_callback(caller, self.ticket, self.rng.choice(CALLBACK_NOTES),
                                      now=self.clock.minutes(2, 10))
         jurist = self._take_national(lognormal_hours(self.rng, 0.7, 0.6, 4))
         calendar = calendar_of(jurist)
         if not self.ticket.confidential:
-            tickets.classify_ticket(jurist, self.ticket, confidential=True,
+            ticket_moves.classify_ticket(jurist, self.ticket, confidential=True,
                                     reason=CONFIDENTIAL_REASON, now=self.clock.minutes(1, 5))
         tickets.add_internal_note(jurist, self.ticket, self.rng.choice(URGENT_NOTES),
                                   now=self.clock.after(self.rng.uniform(0.5, 2), calendar))
@@ -916,9 +917,9 @@ class _Life:
         delegate = self._delegate()
         calendar = calendar_of(delegate)
         if self.plan.logged_by is delegate:  # taken on the phone: answered during the call
-            tickets.claim_ticket(delegate, self.ticket, now=self.clock.minutes(1, 5))
+            ticket_moves.claim_ticket(delegate, self.ticket, now=self.clock.minutes(1, 5))
         else:
-            tickets.claim_ticket(delegate, self.ticket,
+            ticket_moves.claim_ticket(delegate, self.ticket,
                                  now=self.clock.after(self._claim_delay(expert=False), calendar))
         self._clear_false_alarm(delegate, calendar)
         if self.rng.random() < 0.2 and self.ticket.priority != Priority.URGENT:
@@ -931,7 +932,7 @@ class _Life:
         if self.rng.random() < 0.5:
             tickets.add_internal_note(delegate, self.ticket, self.rng.choice(INTERNAL_NOTES),
                                       now=self.clock.after(self.rng.uniform(0.2, 3), calendar))
-        tickets.escalate_ticket(delegate, self.ticket, self.rng.choice(ESCALATION_REASONS),
+        ticket_moves.escalate_ticket(delegate, self.ticket, self.rng.choice(ESCALATION_REASONS),
                                 now=self.clock.after(self.rng.uniform(0.2, 4), calendar))
         self._at_national()
 
@@ -944,8 +945,9 @@ class _Life:
                                      else self._claim_delay(expert=True))
         calendar = calendar_of(jurist)
         if misrouted:
-            tickets.deescalate_ticket(jurist, self.ticket, self.rng.choice(DEESCALATION_REASONS),
-                                      now=self.clock.after(self.rng.uniform(0.2, 1), calendar))
+            ticket_moves.deescalate_ticket(
+                jurist, self.ticket, self.rng.choice(DEESCALATION_REASONS),
+                now=self.clock.after(self.rng.uniform(0.2, 1), calendar))
             self.plan.level = None
             self._at_delegation()
             return
@@ -964,9 +966,9 @@ class _Life:
         at = self.clock.after(delay, calendar_of(jurist))
         # A confidential ticket is invisible to an unassigned jurist: the manager assigns it.
         if self.ticket.confidential or self.rng.random() < 0.25:
-            tickets.assign_ticket(self.cast.manager, self.ticket, jurist, now=at)
+            ticket_moves.assign_ticket(self.cast.manager, self.ticket, jurist, now=at)
         else:
-            tickets.claim_ticket(jurist, self.ticket, now=at)
+            ticket_moves.claim_ticket(jurist, self.ticket, now=at)
         return jurist
 
     def _clear_false_alarm(self, worker: User, calendar: BusinessCalendar) -> None:
@@ -978,9 +980,9 @@ class _Life:
                 self.ticket.urgent_case not in REPORT_URGENT_CASES:
             return
         at = self.clock.after(self.rng.uniform(0.1, 1), calendar)
-        tickets.set_urgency(worker, self.ticket, False, FALSE_ALARM_REASON, now=at)
+        ticket_moves.set_urgency(worker, self.ticket, False, FALSE_ALARM_REASON, now=at)
         if self.ticket.confidential and worker.role in (Role.JURIST, Role.MANAGER):
-            tickets.classify_ticket(worker, self.ticket, confidential=False,
+            ticket_moves.classify_ticket(worker, self.ticket, confidential=False,
                                     reason=FALSE_ALARM_REASON, now=self.clock.minutes(1, 3))
 
     def _maybe_reassign(self, jurist: User) -> User:
@@ -989,7 +991,7 @@ class _Life:
                 self.ticket.confidential:
             return jurist
         other = next(j for j in self.cast.jurists.values() if j is not jurist)
-        tickets.assign_ticket(self.cast.manager, self.ticket, other,
+        ticket_moves.assign_ticket(self.cast.manager, self.ticket, other,
                               reason="Rééquilibrage de la charge pendant des congés.",
                               now=self.clock.after(self.rng.uniform(1, 9), calendar_of(other)))
         return other

@@ -49,7 +49,7 @@ def job_table(config) -> dict[str, Job]:
         Job("sla_check", "legaldesk.sla.services:check_sla",
             "Alertes à 75 % du délai et dépassements (une fois chacun), notifiés.",
             "interval", {"minutes": 5}),
-        Job("auto_escalate", "legaldesk.tickets.services:auto_escalate_overdue",
+        Job("auto_escalate", "legaldesk.tickets.moves:auto_escalate_overdue",
             "Escalade automatique des demandes de premier niveau sans réponse.",
             "interval", {"minutes": 15}),
         Job("daily_digest", "legaldesk.sla.services:queue_daily_digests",

@@ -25,8 +25,8 @@ from legaldesk.kb.permissions import (
 )
 from legaldesk.kb.search_types import Hit, SearchResult
 from legaldesk.kb.ticket_drafts import ANSWERED_STATUSES
+from legaldesk.tickets.access import visible_tickets
 from legaldesk.tickets.models import Message, MessageKind, Ticket
-from legaldesk.tickets.services import visible_tickets
 
 
 def search_notes(actor: User | None, query: str, *, topics: Sequence[str] = (),

@@ -9,8 +9,8 @@ from legaldesk.auth.services import require_role
 from legaldesk.core.errors import Forbidden, NotFound
 from legaldesk.core.extensions import db
 from legaldesk.kb.models import Audience, Note, NoteStatus
+from legaldesk.tickets.access import visible_tickets
 from legaldesk.tickets.models import Ticket
-from legaldesk.tickets.services import visible_tickets
 
 WRITER_ROLES = (Role.JURIST, Role.MANAGER)  # write, review and publish (admins pass too)
 DRAFTER_ROLES = (Role.DELEGATE, *WRITER_ROLES)  # may draft and submit for review

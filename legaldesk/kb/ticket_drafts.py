@@ -21,8 +21,8 @@ from legaldesk.kb.permissions import (
     require_ticket_visible,
 )
 from legaldesk.kb.services import create_note
+from legaldesk.tickets.access import visible_tickets
 from legaldesk.tickets.models import MessageKind, Status, Ticket
-from legaldesk.tickets.services import visible_tickets
 
 ANSWERED_STATUSES = (Status.ANSWERED, Status.CLOSED)
 

@@ -57,6 +57,7 @@ from legaldesk.kb import (
 )
 from legaldesk.kb.markdown import render_markdown
 from legaldesk.kb.models import Audience, BodyFormat, Note, NoteKind, NoteStatus
+from legaldesk.tickets import access as ticket_access
 from legaldesk.tickets import services as tickets
 from legaldesk.tickets.attachments import attachment_path
 from legaldesk.tickets.models import Topic
@@ -426,7 +427,7 @@ def link_ticket(note_id: int):
         abort(400)
 
     def action():
-        ticket = tickets.get_ticket(current_user, form.reference.data)
+        ticket = ticket_access.get_ticket(current_user, form.reference.data)
         ticket_drafts.add_source_ticket(current_user, item, ticket, now=now())
     return _commit_note(item.id, action, _("Demande liée à la note."))
 
@@ -446,7 +447,7 @@ def review():
 @roles_required("delegate", "jurist", "manager")
 def from_ticket(reference: str):
     """Draft an anonymised note from an answered ticket, then open it in the editor."""
-    ticket = tickets.get_ticket(current_user, reference)
+    ticket = ticket_access.get_ticket(current_user, reference)
     if not ActionForm().validate_on_submit():
         abort(400)
     try:
@@ -483,7 +484,7 @@ def ticket_panel(ticket) -> dict | None:
 @roles_required("delegate", "jurist", "manager")
 def ticket_related(reference: str):
     """JSON: similar published notes and past answered tickets for a ticket (staff)."""
-    ticket = tickets.get_ticket(current_user, reference)
+    ticket = ticket_access.get_ticket(current_user, reference)
     related = note_search.related_for_ticket(current_user, ticket)
     return jsonify(
         notes=[{"id": int(h.id), "title": h.title, "score": h.score,

@@ -11,8 +11,10 @@ from legaldesk.auth.models import Role, User
 from legaldesk.auth.services import require_role
 from legaldesk.core.errors import InvalidInput, NotFound
 from legaldesk.core.extensions import db
+from legaldesk.tickets.access import get_ticket, visible_tickets
+from legaldesk.tickets.history import set_ticket_field
 from legaldesk.tickets.models import OPEN_STATUSES, Campaign, Status, Ticket
-from legaldesk.tickets.services import get_ticket, record_answer, set_ticket_field, visible_tickets
+from legaldesk.tickets.services import record_answer
 
 
 def save_campaign(actor: User | None, code: str, *, label: str, keywords: Iterable[str] = (),

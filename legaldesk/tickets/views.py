@@ -14,7 +14,7 @@ from legaldesk.auth.models import Organisation, Role, User
 from legaldesk.core.errors import LegalDeskError
 from legaldesk.core.extensions import db
 from legaldesk.core.web import commit_or_flash, now, roles_required
-from legaldesk.tickets import campaigns, services
+from legaldesk.tickets import access, campaigns, moves, queues, services
 from legaldesk.tickets.attachments import attachment_path
 from legaldesk.tickets.forms import (
     AskForm,
@@ -51,7 +51,7 @@ def home():
 @login_required
 def mine():
     """An adherent's organisation tickets (a staff member's own requests)."""
-    return render_template("tickets/mine.html", tickets=services.list_own_tickets(current_user))
+    return render_template("tickets/mine.html", tickets=queues.list_own_tickets(current_user))
 
 
 @bp.route("/tickets/new", methods=["GET", "POST"])
@@ -69,7 +69,7 @@ def new():
             errors = services.attach_files(current_user, ticket, _uploads(form.files), now=now(),
                                            message=ticket.messages[0])
             if form.callback.data:
-                services.request_callback(current_user, ticket, "", now=now())
+                moves.request_callback(current_user, ticket, "", now=now())
             from legaldesk.kb.deflection import record_ask_submitted  # deflection: asked anyway
             record_ask_submitted(current_user, request.form.get("kb_session"), ticket, now=now())
             db.session.commit()
@@ -87,13 +87,13 @@ def new():
 @login_required
 def show(reference: str):
     """A ticket with its thread; staff also see internal notes, history and action forms."""
-    ticket = services.get_ticket(current_user, reference)
-    if services.audit_confidential_read(current_user, ticket, now=now()):
+    ticket = access.get_ticket(current_user, reference)
+    if access.audit_confidential_read(current_user, ticket, now=now()):
         db.session.commit()
     forms = _staff_forms(ticket) if current_user.is_staff else {}
     return render_template(
         "tickets/show.html", ticket=ticket, forms=forms, message_form=MessageForm(),
-        reason_form=ReasonForm(), messages=services.public_messages(current_user, ticket),
+        reason_form=ReasonForm(), messages=access.public_messages(current_user, ticket),
         campaigns=_active_campaigns() if current_user.is_staff else [],
         local_tz=ZoneInfo(ticket.organisation.effective_timezone if ticket.organisation
                           else "Europe/Paris"),
@@ -105,7 +105,7 @@ def _staff_forms(ticket) -> dict:
     status_form.status.choices = ALLOWED_STATUS_CHOICES
     assign_form = AssignForm(assignee=str(ticket.assignee_id or ""))
     assign_form.assignee.choices = [("", _("— personne —"))] + [
-        (str(u.id), u.name) for u in services.assignable_staff(ticket)]
+        (str(u.id), u.name) for u in access.assignable_staff(ticket)]
     classify = ClassifyForm(topic=ticket.topic.code if ticket.topic else "", level=ticket.level,
                             priority=ticket.priority, confidential=ticket.confidential)
     classify.topic.choices = _topic_choices(optional=True)
@@ -116,7 +116,7 @@ def _staff_forms(ticket) -> dict:
 @login_required
 def reply(reference: str):
     """The requester writes again (with attachments)."""
-    ticket = services.get_ticket(current_user, reference)
+    ticket = access.get_ticket(current_user, reference)
     form = MessageForm()
     if not form.validate_on_submit():
         return _invalid(ticket)
@@ -132,7 +132,7 @@ def reply(reference: str):
 @login_required
 def answer(reference: str):
     """Staff answer the requester."""
-    ticket = services.get_ticket(current_user, reference)
+    ticket = access.get_ticket(current_user, reference)
     form = MessageForm()
     if not form.validate_on_submit():
         return _invalid(ticket)
@@ -149,7 +149,7 @@ def answer(reference: str):
 @login_required
 def note(reference: str):
     """Staff add an internal note."""
-    ticket = services.get_ticket(current_user, reference)
+    ticket = access.get_ticket(current_user, reference)
     form = MessageForm()
     if not form.validate_on_submit():
         return _invalid(ticket)
@@ -165,7 +165,7 @@ def note(reference: str):
 @login_required
 def act(reference: str, action_name: str):
     """Claim, assign, status, escalate, de-escalate, classify, close, reopen, call back."""
-    ticket = services.get_ticket(current_user, reference)
+    ticket = access.get_ticket(current_user, reference)
     handler = _ACTIONS.get(action_name)
     if handler is None:
         abort(404)
@@ -177,7 +177,7 @@ def act(reference: str, action_name: str):
         form.campaign.choices = [("", "")] + [(c.code, c.label) for c in _active_campaigns()]
     if form_class is AssignForm:
         form.assignee.choices = [("", "")] + [(str(u.id), u.name) for u in
-                                             services.assignable_staff(ticket)]
+                                             access.assignable_staff(ticket)]
     if not form.validate_on_submit():
         return _invalid(ticket)
     return commit_or_flash(lambda: call(ticket, form), str(message), _back(ticket))
@@ -189,19 +189,19 @@ def _assignee(form):
 
 _ACTIONS = {
     "claim": (ReasonForm, _l("Demande prise en charge."),
-              lambda t, f: services.claim_ticket(current_user, t, now=now())),
+              lambda t, f: moves.claim_ticket(current_user, t, now=now())),
     "assign": (AssignForm, _l("Attribution enregistrée."),
-               lambda t, f: services.assign_ticket(current_user, t, _assignee(f), now=now())),
+               lambda t, f: moves.assign_ticket(current_user, t, _assignee(f), now=now())),
     "status": (StatusForm, _l("Statut mis à jour."),
                lambda t, f: services.set_status(current_user, t, f.status.data, now=now())),
     "escalate": (ReasonForm, _l("Demande transmise aux juristes."),
-                 lambda t, f: services.escalate_ticket(current_user, t, f.reason.data,
+                 lambda t, f: moves.escalate_ticket(current_user, t, f.reason.data,
                                                        now=now())),
     "deescalate": (ReasonForm, _l("Demande renvoyée à la délégation."),
-                   lambda t, f: services.deescalate_ticket(current_user, t, f.reason.data,
+                   lambda t, f: moves.deescalate_ticket(current_user, t, f.reason.data,
                                                            now=now())),
     "classify": (ClassifyForm, _l("Classement mis à jour."),
-                 lambda t, f: services.classify_ticket(
+                 lambda t, f: moves.classify_ticket(
                      current_user, t, now=now(), topic=_topic(f.topic.data),
                      level=f.level.data, priority=f.priority.data,
                      confidential=f.confidential.data, reason=f.reason.data)),
@@ -211,13 +211,13 @@ _ACTIONS = {
                lambda t, f: services.reopen_ticket(current_user, t, now=now(),
                                                    reason=f.reason.data)),
     "urgency": (UrgencyForm, _l("Urgence mise à jour."),
-                lambda t, f: services.set_urgency(current_user, t, f.urgent.data == "1",
+                lambda t, f: moves.set_urgency(current_user, t, f.urgent.data == "1",
                                                   f.reason.data, now=now())),
     "campaign": (CampaignTagForm, _l("Campagne mise à jour."),
                  lambda t, f: campaigns.tag_tickets(current_user, [t.reference],
                                                     f.campaign.data or None, now=now())),
     "callback": (ReasonForm, _l("Demande de rappel transmise à l'équipe juridique."),
-                 lambda t, f: services.request_callback(current_user, t, f.reason.data,
+                 lambda t, f: moves.request_callback(current_user, t, f.reason.data,
                                                         now=now())),
 }
 
@@ -226,9 +226,9 @@ _ACTIONS = {
 @login_required
 def attachment(reference: str, attachment_id: int):
     """Download an attachment of a visible ticket."""
-    ticket = services.get_ticket(current_user, reference)
-    item = services.get_attachment(current_user, ticket, attachment_id)
-    if services.audit_confidential_read(current_user, ticket, now=now(), attachment=item):
+    ticket = access.get_ticket(current_user, reference)
+    item = access.get_attachment(current_user, ticket, attachment_id)
+    if access.audit_confidential_read(current_user, ticket, now=now(), attachment=item):
         db.session.commit()
     return send_file(attachment_path(item.sha256), mimetype=item.content_type,
                      as_attachment=True, download_name=item.filename)
@@ -243,7 +243,7 @@ def queue(name: str):
     filters = _filters_from_args()
     page = max(request.args.get("page", 1, type=int), 1)
     size = 50
-    tickets, total = services.list_queue(current_user, name, filters, now=now(), limit=size,
+    tickets, total = queues.list_queue(current_user, name, filters, now=now(), limit=size,
                                          offset=(page - 1) * size)
     return render_template("tickets/queue.html", name=name, tickets=tickets, total=total,
                            page=page, size=size, filters=filters, topics=_topic_choices(),
@@ -256,9 +256,9 @@ def _page_url(name: str):
     return lambda number: url_for("tickets.queue", name=name, page=number, **args)
 
 
-def _filters_from_args() -> services.QueueFilters:
+def _filters_from_args() -> queues.QueueFilters:
     args = request.args
-    return services.QueueFilters(
+    return queues.QueueFilters(
         status=args.get("status", ""), level=args.get("level", ""),
         priority=args.get("priority", ""), topic=args.get("topic", ""),
         region=args.get("region", ""), channel=args.get("channel", ""),

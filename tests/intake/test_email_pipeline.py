@@ -16,6 +16,7 @@ from legaldesk.intake.models import InboundMessage, InboundStatus
 from legaldesk.intake.services import Outcome, ingest_email
 from legaldesk.notify.email import outbound_message_id
 from legaldesk.notify.models import Outbox
+from legaldesk.tickets import moves as ticket_moves
 from legaldesk.tickets import services as tickets
 from legaldesk.tickets.models import Attachment, Message, MessageKind, Queue, Status, Ticket
 from tests.conftest import NOW
@@ -288,7 +289,7 @@ def _answered_ticket(desk) -> Ticket:
     result = ingest(raw_email())
     ticket = db.session.scalar(select(Ticket).where(Ticket.reference == result.reference))
     if ticket.assignee is None:
-        tickets.claim_ticket(desk["jurist"], ticket, now=NOW)
+        ticket_moves.claim_ticket(desk["jurist"], ticket, now=NOW)
     tickets.record_answer(ticket.assignee, ticket, "Oui, dans la limite de 24 mois.", now=NOW)
     db.session.commit()
     assert ticket.status == Status.ANSWERED

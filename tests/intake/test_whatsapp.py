@@ -14,6 +14,7 @@ from legaldesk.core.extensions import db
 from legaldesk.intake.models import InboundMessage, InboundStatus
 from legaldesk.intake.services import Outcome, ingest_whatsapp
 from legaldesk.notify.models import Outbox
+from legaldesk.tickets import moves as ticket_moves
 from legaldesk.tickets import services as tickets
 from legaldesk.tickets.models import Attachment, Message, Status, Ticket
 from tests.conftest import NOW
@@ -118,7 +119,7 @@ def test_a_later_message_joins_the_open_ticket_within_the_window_else_opens_one(
     assert counts() == (2, 1, 2)
     ticket = only_ticket()
     if ticket.assignee is None:
-        tickets.claim_ticket(member["jurist"], ticket, now=NOW + timedelta(days=1, hours=7))
+        ticket_moves.claim_ticket(member["jurist"], ticket, now=NOW + timedelta(days=1, hours=7))
     tickets.record_answer(ticket.assignee, ticket, "Oui.", now=NOW + timedelta(days=2))
     db.session.commit()
     thanks = ingest_whatsapp(whatsapp_form("SM12", "Et si le salarié refuse ?"),

@@ -14,6 +14,7 @@ from legaldesk.notify.dispatch import claim_row, dispatch_outbox
 from legaldesk.notify.email import outbound_message_id
 from legaldesk.notify.models import Outbox, OutboxStatus
 from legaldesk.notify.services import queue_notification
+from legaldesk.tickets import moves as ticket_moves
 from legaldesk.tickets import services as tickets
 from legaldesk.tickets.models import Message, Status, Ticket
 from tests.conftest import NOW
@@ -57,7 +58,7 @@ def test_an_answer_leaves_with_our_message_id_and_threads_back(mail_app, smtp_se
     created = ingest_email(raw_email(), now=NOW, source="http")
     ticket = db.session.scalar(select(Ticket).where(Ticket.reference == created.reference))
     if ticket.assignee is None:
-        tickets.claim_ticket(member["jurist"], ticket, now=NOW)
+        ticket_moves.claim_ticket(member["jurist"], ticket, now=NOW)
     answer = tickets.record_answer(ticket.assignee, ticket, "Oui, jusqu'à 24 mois.", now=NOW)
     db.session.commit()
     assert answer.delivery_status == "pending"
@@ -90,7 +91,7 @@ def test_files_attached_to_an_answer_travel_with_the_email(mail_app, smtp_server
     created = ingest_email(raw_email(), now=NOW, source="http")
     ticket = db.session.scalar(select(Ticket).where(Ticket.reference == created.reference))
     if ticket.assignee is None:
-        tickets.claim_ticket(member["jurist"], ticket, now=NOW)
+        ticket_moves.claim_ticket(member["jurist"], ticket, now=NOW)
     answer = tickets.record_answer(ticket.assignee, ticket, "Voir le modèle joint.", now=NOW)
     tickets.attach_files(ticket.assignee, ticket, [tickets.UploadedFile(
         "modèle CDDI.docx", "application/octet-stream", b"PK\x03\x04 modele")], now=NOW,

@@ -12,6 +12,7 @@ from legaldesk.core.extensions import db
 from legaldesk.intake.services import ingest_whatsapp
 from legaldesk.notify.dispatch import dispatch_outbox
 from legaldesk.notify.models import Outbox, OutboxStatus
+from legaldesk.tickets import moves as ticket_moves
 from legaldesk.tickets import services as tickets
 from legaldesk.tickets.models import Message, Ticket
 from tests.conftest import NOW
@@ -42,7 +43,7 @@ def whatsapp_ticket(text: str = "Bonjour, question sur un CDDI", at=NOW) -> Tick
 
 def answer(desk, ticket: Ticket, body: str, at) -> Message:
     if ticket.assignee is None:
-        tickets.claim_ticket(desk["jurist"], ticket, now=at)
+        ticket_moves.claim_ticket(desk["jurist"], ticket, now=at)
     message = tickets.record_answer(ticket.assignee, ticket, body, now=at)
     db.session.commit()
     return message

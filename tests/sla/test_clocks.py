@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from legaldesk.core.extensions import db
 from legaldesk.sla import services as sla
-from legaldesk.tickets import services
+from legaldesk.tickets import moves, services
 from legaldesk.tickets.models import Status
 from tests.sla.conftest import BDAY, HOUR, ask, local, paris
 
@@ -99,7 +99,7 @@ def test_closing_from_waiting_measures_resolution_without_the_wait(desk):
 
 def test_priority_change_recomputes_due_times(desk):
     ticket = ask(desk["adherent"], NOW)
-    services.classify_ticket(desk["manager"], ticket, now=paris("2026-03-10 11:30"),
+    moves.classify_ticket(desk["manager"], ticket, now=paris("2026-03-10 11:30"),
                              priority="urgent", reason="Accident du travail")
     db.session.commit()
     assert ticket.first_response_target_seconds == 4 * HOUR
@@ -117,7 +117,7 @@ def test_escalation_changes_level_and_recomputes(desk, make):
     ticket = ask(desk["adherent"], NOW, level="first_level")
     assert ticket.queue == "delegation"
     assert ticket.first_response_due_at == paris("2026-03-11 11:00")  # 9 business hours
-    services.escalate_ticket(delegate, ticket, "Question d'expert", now=paris("2026-03-10 12:00"))
+    moves.escalate_ticket(delegate, ticket, "Question d'expert", now=paris("2026-03-10 12:00"))
     db.session.commit()
     assert ticket.level == "expert"
     assert ticket.first_response_due_at == paris("2026-03-12 11:00")  # 18 business hours

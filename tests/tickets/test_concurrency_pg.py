@@ -9,7 +9,7 @@ from sqlalchemy import select
 
 from legaldesk.core.errors import Conflict
 from legaldesk.core.extensions import db
-from legaldesk.tickets import services
+from legaldesk.tickets import moves, services
 from legaldesk.tickets.models import Ticket
 from tests.conftest import NOW, backend
 
@@ -70,7 +70,7 @@ def test_two_simultaneous_claims_exactly_one_wins(app, make):
         from legaldesk.auth.models import User
         actor = db.session.get(User, jurists[index])
         ticket = db.session.scalar(select(Ticket).where(Ticket.reference == reference))
-        return services.claim_ticket(actor, ticket, now=NOW).assignee_id
+        return moves.claim_ticket(actor, ticket, now=NOW).assignee_id
 
     results = _run_in_threads(app, 2, claim)
     winners = [r for r in results if isinstance(r, int)]

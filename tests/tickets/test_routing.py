@@ -12,7 +12,7 @@ from legaldesk.auth.services import update_user
 from legaldesk.core.errors import InvalidInput
 from legaldesk.core.extensions import db
 from legaldesk.notify.models import Outbox
-from legaldesk.tickets import campaigns, services
+from legaldesk.tickets import campaigns, moves, services
 from legaldesk.tickets.models import Level, Priority, Queue, Status
 from tests.conftest import NOW
 
@@ -132,13 +132,13 @@ def test_auto_escalation_after_business_delay(desk, app):
     ticket = services.open_ticket(desk["adherent"], subject=PMSMP[0], body=PMSMP[1], now=monday)
     db.session.commit()
     assert ticket.queue == Queue.DELEGATION
-    assert services.auto_escalate_overdue(datetime(2026, 3, 10, 16, 0)) == 0  # 16 h ouvrées
-    assert services.auto_escalate_overdue(datetime(2026, 3, 11, 10, 0)) == 1  # 19 h ouvrées
+    assert moves.auto_escalate_overdue(datetime(2026, 3, 10, 16, 0)) == 0  # 16 h ouvrées
+    assert moves.auto_escalate_overdue(datetime(2026, 3, 11, 10, 0)) == 1  # 19 h ouvrées
     db.session.commit()
     assert ticket.queue == Queue.NATIONAL and ticket.level == Level.EXPERT
     event = next(e for e in ticket.events if e.action == "escalated")
     assert event.actor is None and "automatique" in event.reason
-    assert services.auto_escalate_overdue(datetime(2026, 3, 12, 10, 0)) == 0  # idempotent
+    assert moves.auto_escalate_overdue(datetime(2026, 3, 12, 10, 0)) == 0  # idempotent
 
 
 def test_answered_ticket_is_not_auto_escalated(desk):
@@ -146,19 +146,19 @@ def test_answered_ticket_is_not_auto_escalated(desk):
     ticket = services.open_ticket(desk["adherent"], subject=PMSMP[0], body=PMSMP[1], now=monday)
     services.record_answer(desk["delegate"], ticket, "Un mois.", now=monday + timedelta(hours=1))
     db.session.commit()
-    assert services.auto_escalate_overdue(datetime(2026, 3, 20, 10, 0)) == 0
+    assert moves.auto_escalate_overdue(datetime(2026, 3, 20, 10, 0)) == 0
 
 
 def test_manual_urgency_is_audited_and_alerts(desk):
     ticket = ask(desk, PMSMP)
-    services.set_urgency(desk["delegate"], ticket, True, "Le salarié commence lundi", now=NOW)
+    moves.set_urgency(desk["delegate"], ticket, True, "Le salarié commence lundi", now=NOW)
     db.session.commit()
     assert ticket.priority == Priority.URGENT
     event = next(e for e in ticket.events if e.action == "priority")
     assert event.actor == desk["delegate"] and event.reason == "Le salarié commence lundi"
     assert desk["delegate"].email in outbox_to()
     with pytest.raises(InvalidInput):
-        services.set_urgency(desk["delegate"], ticket, False, "", now=NOW)
+        moves.set_urgency(desk["delegate"], ticket, False, "", now=NOW)
 
 
 def test_campaign_rule_tags_and_one_action_answers_all(desk, make):
@@ -207,11 +207,11 @@ def test_deescalated_ticket_gets_a_fresh_delay(desk):
                                   "envisageons un licenciement pour faute grave : procédure ?",
                                   now=monday)
     wednesday = datetime(2026, 3, 11, 10, 0)
-    services.deescalate_ticket(desk["social"], ticket, "Question de procédure générale",
+    moves.deescalate_ticket(desk["social"], ticket, "Question de procédure générale",
                                now=wednesday)
     db.session.commit()
-    assert services.auto_escalate_overdue(wednesday + timedelta(hours=2)) == 0
-    assert services.auto_escalate_overdue(datetime(2026, 3, 13, 14, 0)) == 1
+    assert moves.auto_escalate_overdue(wednesday + timedelta(hours=2)) == 0
+    assert moves.auto_escalate_overdue(datetime(2026, 3, 13, 14, 0)) == 1
 
 
 def test_deescalation_needs_an_active_delegate(desk, make):
@@ -221,7 +221,7 @@ def test_deescalation_needs_an_active_delegate(desk, make):
     ticket = services.open_ticket(adherent, subject="Licenciement", body="Procédure de "
                                   "licenciement pour faute grave ?", now=NOW)
     with pytest.raises(Conflict):
-        services.deescalate_ticket(desk["social"], ticket, "Question générale", now=NOW)
+        moves.deescalate_ticket(desk["social"], ticket, "Question générale", now=NOW)
 
 
 def test_delegate_own_question_stays_in_their_region(desk):

@@ -10,7 +10,7 @@ from sqlalchemy import select
 from legaldesk.core.errors import Conflict, Forbidden, InvalidInput, NotFound
 from legaldesk.core.extensions import db
 from legaldesk.notify.models import Outbox
-from legaldesk.tickets import services
+from legaldesk.tickets import access, moves, queues, services
 from legaldesk.tickets.models import Level, MessageKind, Queue, Status, Ticket, Topic
 from tests.conftest import NOW
 
@@ -89,10 +89,10 @@ def test_reference_numbering_restarts_each_year(desk):
 
 def test_adherent_sees_only_own_organisation(desk):
     ticket = ask(desk)
-    assert services.get_ticket(desk["adherent"], ticket.reference) == ticket
+    assert access.get_ticket(desk["adherent"], ticket.reference) == ticket
     with pytest.raises(NotFound):
-        services.get_ticket(desk["outsider"], ticket.reference)
-    assert services.list_own_tickets(desk["outsider"]) == []
+        access.get_ticket(desk["outsider"], ticket.reference)
+    assert queues.list_own_tickets(desk["outsider"]) == []
 
 
 def test_ges_staff_see_child_structures(make, desk):
@@ -102,37 +102,37 @@ def test_ges_staff_see_child_structures(make, desk):
     child_user = make.user("adherent", organisation=child)
     ticket = services.open_ticket(child_user, subject="a", body="b", now=NOW)
     db.session.commit()
-    assert services.get_ticket(ges_user, ticket.reference) == ticket
+    assert access.get_ticket(ges_user, ticket.reference) == ticket
 
 
 def test_delegate_sees_own_region_queue_only(desk):
     ticket = ask(desk)
-    assert services.get_ticket(desk["delegate"], ticket.reference) == ticket
+    assert access.get_ticket(desk["delegate"], ticket.reference) == ticket
     with pytest.raises(NotFound):
-        services.get_ticket(desk["delegate_bre"], ticket.reference)
-    rows, total = services.list_queue(desk["delegate"], "delegation", services.QueueFilters(),
+        access.get_ticket(desk["delegate_bre"], ticket.reference)
+    rows, total = queues.list_queue(desk["delegate"], "delegation", queues.QueueFilters(),
                                       now=NOW)
     assert total == 1 and rows == [ticket]
     with pytest.raises(Forbidden):
-        services.list_queue(desk["delegate"], "national", services.QueueFilters(), now=NOW)
+        queues.list_queue(desk["delegate"], "national", queues.QueueFilters(), now=NOW)
 
 
 def test_confidential_ticket_visible_to_assignee_and_manager_only(desk):
     ticket = ask(desk, "sante_securite")
-    services.classify_ticket(desk["manager"], ticket, now=NOW, confidential=True)
-    services.assign_ticket(desk["manager"], ticket, desk["jurist"], now=NOW)
+    moves.classify_ticket(desk["manager"], ticket, now=NOW, confidential=True)
+    moves.assign_ticket(desk["manager"], ticket, desk["jurist"], now=NOW)
     db.session.commit()
-    assert services.get_ticket(desk["jurist"], ticket.reference)
-    assert services.get_ticket(desk["manager"], ticket.reference)
-    assert services.get_ticket(desk["adherent"], ticket.reference)  # the requester
+    assert access.get_ticket(desk["jurist"], ticket.reference)
+    assert access.get_ticket(desk["manager"], ticket.reference)
+    assert access.get_ticket(desk["adherent"], ticket.reference)  # the requester
     with pytest.raises(NotFound):
-        services.get_ticket(desk["jurist2"], ticket.reference)
+        access.get_ticket(desk["jurist2"], ticket.reference)
 
 
 def test_escalation_moves_to_national_with_reason_and_history(desk):
     ticket = ask(desk)
-    services.claim_ticket(desk["delegate"], ticket, now=NOW)
-    services.escalate_ticket(desk["delegate"], ticket, "Litige prud'homal en vue", now=NOW)
+    moves.claim_ticket(desk["delegate"], ticket, now=NOW)
+    moves.escalate_ticket(desk["delegate"], ticket, "Litige prud'homal en vue", now=NOW)
     db.session.commit()
     assert ticket.queue == Queue.NATIONAL and ticket.level == Level.EXPERT
     assert ticket.assignee is None and ticket.status == Status.NEW
@@ -141,25 +141,25 @@ def test_escalation_moves_to_national_with_reason_and_history(desk):
     escalated = next(e for e in ticket.events if e.action == "escalated")
     assert escalated.reason == "Litige prud'homal en vue" and escalated.actor == desk["delegate"]
     # The delegate still follows the ticket they relayed.
-    assert services.get_ticket(desk["delegate"], ticket.reference) == ticket
-    rows, _ = services.list_queue(desk["jurist"], "national", services.QueueFilters(), now=NOW)
+    assert access.get_ticket(desk["delegate"], ticket.reference) == ticket
+    rows, _ = queues.list_queue(desk["jurist"], "national", queues.QueueFilters(), now=NOW)
     assert ticket in rows
 
 
 def test_escalation_requires_reason(desk):
     ticket = ask(desk)
     with pytest.raises(InvalidInput):
-        services.escalate_ticket(desk["delegate"], ticket, "  ", now=NOW)
+        moves.escalate_ticket(desk["delegate"], ticket, "  ", now=NOW)
 
 
 def test_deescalation_returns_to_delegation(desk):
     ticket = ask(desk, "ressources_humaines")
     assert ticket.queue == Queue.NATIONAL
-    services.deescalate_ticket(desk["jurist"], ticket, "Question générale", now=NOW)
+    moves.deescalate_ticket(desk["jurist"], ticket, "Question générale", now=NOW)
     db.session.commit()
     assert ticket.queue == Queue.DELEGATION and ticket.level == Level.FIRST_LEVEL
     with pytest.raises(Forbidden):
-        services.deescalate_ticket(desk["delegate"], ticket, "x", now=NOW)
+        moves.deescalate_ticket(desk["delegate"], ticket, "x", now=NOW)
 
 
 def test_answer_sets_first_response_notifies_and_adherent_reads_it(desk):
@@ -171,9 +171,9 @@ def test_answer_sets_first_response_notifies_and_adherent_reads_it(desk):
     db.session.commit()
     assert ticket.first_response_at == later and ticket.status == Status.ANSWERED
     assert ticket.assignee == desk["delegate"]
-    seen = services.public_messages(desk["adherent"], ticket)
+    seen = access.public_messages(desk["adherent"], ticket)
     assert [m.kind for m in seen] == ["inbound", "outbound"]
-    assert len(services.public_messages(desk["delegate"], ticket)) == 3
+    assert len(access.public_messages(desk["delegate"], ticket)) == 3
     outbox = db.session.scalars(select(Outbox)).all()
     assert [o.recipient for o in outbox] == [desk["adherent"].email]
 
@@ -189,7 +189,7 @@ def test_adherent_cannot_answer_or_add_notes(desk):
 def test_delegate_of_other_region_cannot_work_ticket(desk):
     ticket = ask(desk)
     with pytest.raises((Forbidden, NotFound)):
-        services.claim_ticket(desk["delegate_bre"], ticket, now=NOW)
+        moves.claim_ticket(desk["delegate_bre"], ticket, now=NOW)
 
 
 def test_reply_reopens_answered_and_resumes_waiting(desk):
@@ -215,24 +215,24 @@ def test_close_and_reopen_by_adherent(desk):
 
 def test_claim_is_exclusive(desk):
     ticket = ask(desk)
-    services.claim_ticket(desk["delegate"], ticket, now=NOW)
+    moves.claim_ticket(desk["delegate"], ticket, now=NOW)
     db.session.commit()
     with pytest.raises(Conflict):
-        services.claim_ticket(desk["jurist"], ticket, now=NOW)
+        moves.claim_ticket(desk["jurist"], ticket, now=NOW)
 
 
 def test_only_manager_reassigns_someone_elses_ticket(desk):
     ticket = ask(desk, "ressources_humaines")
     assert ticket.assignee == desk["jurist"]  # expert: assigned at once to the social-law jurist
     with pytest.raises(Forbidden):
-        services.assign_ticket(desk["jurist2"], ticket, desk["jurist2"], now=NOW)
-    services.assign_ticket(desk["manager"], ticket, desk["jurist2"], now=NOW, reason="charge")
+        moves.assign_ticket(desk["jurist2"], ticket, desk["jurist2"], now=NOW)
+    moves.assign_ticket(desk["manager"], ticket, desk["jurist2"], now=NOW, reason="charge")
     assert ticket.assignee == desk["jurist2"]
 
 
 def test_classify_is_audited(desk):
     ticket = ask(desk)
-    services.classify_ticket(desk["jurist"], ticket, now=NOW, topic=topic("contrats"),
+    moves.classify_ticket(desk["jurist"], ticket, now=NOW, topic=topic("contrats"),
                              level="expert", priority="urgent", reason="Litige")
     changes = {(e.action, e.old_value, e.new_value) for e in ticket.events}
     assert ("topic", "pmsmp", "contrats") in changes
@@ -277,7 +277,7 @@ def test_non_member_requester_goes_national_and_is_typed(make, desk):
 
 def test_callback_request_notifies_queue_staff(desk):
     ticket = ask(desk)
-    services.request_callback(desk["adherent"], ticket, "Joignable ce matin", now=NOW)
+    moves.request_callback(desk["adherent"], ticket, "Joignable ce matin", now=NOW)
     db.session.commit()
     assert ticket.callback_requested_at == NOW
     recipients = {o.recipient for o in db.session.scalars(select(Outbox))}
@@ -302,18 +302,18 @@ def test_attachments_are_checked_and_stored_by_hash(desk, app):
 def test_queue_filters(desk):
     a = ask(desk, "pmsmp")
     b = ask(desk, "pass_iae")
-    services.classify_ticket(desk["jurist"], b, now=NOW, priority="urgent")
+    moves.classify_ticket(desk["jurist"], b, now=NOW, priority="urgent")
     db.session.commit()
-    f = services.QueueFilters(topic="pass_iae")
-    rows, total = services.list_queue(desk["delegate"], "delegation", f, now=NOW)
+    f = queues.QueueFilters(topic="pass_iae")
+    rows, total = queues.list_queue(desk["delegate"], "delegation", f, now=NOW)
     assert rows == [b] and total == 1
-    rows, _ = services.list_queue(desk["delegate"], "delegation", services.QueueFilters(), now=NOW)
+    rows, _ = queues.list_queue(desk["delegate"], "delegation", queues.QueueFilters(), now=NOW)
     assert rows == [b, a]  # urgent first
-    rows, _ = services.list_queue(desk["delegate"], "delegation",
-                                  services.QueueFilters(min_age_days=3), now=NOW)
+    rows, _ = queues.list_queue(desk["delegate"], "delegation",
+                                  queues.QueueFilters(min_age_days=3), now=NOW)
     assert rows == []
-    rows, _ = services.list_queue(desk["delegate"], "delegation",
-                                  services.QueueFilters(min_age_days=3),
+    rows, _ = queues.list_queue(desk["delegate"], "delegation",
+                                  queues.QueueFilters(min_age_days=3),
                                   now=NOW + timedelta(days=4))
     assert len(rows) == 2
 

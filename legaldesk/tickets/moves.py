@@ -1,0 +1,217 @@
+"""Moving tickets between people and queues: claim, assign, escalate, urgency, callback."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+
+from flask import current_app
+from sqlalchemy import func, select, update
+
+from legaldesk.auth.models import (
+    Role,
+    User,
+)
+from legaldesk.auth.services import require_role
+from legaldesk.core.errors import Conflict, Forbidden, InvalidInput
+from legaldesk.core.extensions import db
+from legaldesk.notify.services import queue_notification
+from legaldesk.sla import services as sla_clocks
+from legaldesk.sla.calendar import business_seconds_between
+from legaldesk.tickets.access import (
+    can_work_on,
+    require_requester_or_worker,
+    require_visible,
+    require_worker,
+)
+from legaldesk.tickets.history import record_event, set_ticket_field
+from legaldesk.tickets.models import (
+    OPEN_STATUSES,
+    Level,
+    Priority,
+    Queue,
+    Status,
+    Ticket,
+    TicketEvent,
+    Topic,
+)
+from legaldesk.tickets.routing import (
+    delegation_can_answer,
+)
+from legaldesk.tickets.services import alert_urgent, change_status
+
+
+def claim_ticket(actor: User, ticket: Ticket, *, now: datetime) -> Ticket:
+    """Take an unassigned ticket; exactly one of two simultaneous claims wins. Caller commits."""
+    require_worker(actor, ticket)
+    claimed = db.session.execute(
+        update(Ticket)
+        .where(Ticket.id == ticket.id, Ticket.assignee_id.is_(None))
+        .values(assignee_id=actor.id, updated_at=now)
+        .execution_options(synchronize_session=False)
+    ).rowcount
+    if claimed != 1:
+        db.session.refresh(ticket)
+        holder = ticket.assignee.name if ticket.assignee else "quelqu'un"
+        raise Conflict(f"Demande déjà prise en charge par {holder}.")
+    db.session.refresh(ticket)
+    record_event(ticket, actor, "assignee", None, actor.name, now=now)
+    if ticket.status in {Status.NEW, Status.REOPENED}:
+        change_status(ticket, actor, Status.ASSIGNED, now)
+    db.session.flush()
+    return ticket
+
+def assign_ticket(actor: User, ticket: Ticket, assignee: User | None, *, now: datetime,
+                  reason: str = "") -> Ticket:
+    """A jurist or manager assigns (or reassigns) a ticket to a staff member. Caller commits."""
+    require_role(actor, Role.JURIST, Role.MANAGER)
+    require_visible(actor, ticket)
+    if ticket.assignee is not None and ticket.assignee != actor and actor.role != Role.MANAGER \
+            and actor.role != Role.ADMIN:
+        raise Forbidden("Seul un responsable peut réattribuer une demande prise par un autre.")
+    if assignee is not None and not can_work_on(assignee, ticket):
+        raise InvalidInput(f"{assignee.name} ne peut pas traiter cette demande.")
+    set_ticket_field(ticket, actor, "assignee", assignee, now=now, reason=reason or None)
+    if assignee is not None and ticket.status in {Status.NEW, Status.REOPENED}:
+        change_status(ticket, actor, Status.ASSIGNED, now)
+    db.session.flush()
+    return ticket
+
+def escalate_ticket(actor: User, ticket: Ticket, reason: str, *, now: datetime) -> Ticket:
+    """A delegate sends a first-level ticket to the jurists with a reason. Caller commits."""
+    require_role(actor, Role.DELEGATE, Role.JURIST, Role.MANAGER)
+    require_visible(actor, ticket)
+    _require_reason(reason)
+    if ticket.queue == Queue.NATIONAL and ticket.level == Level.EXPERT:
+        raise Conflict("La demande est déjà chez les juristes.")
+    _escalate(ticket, actor, reason, now)
+    if actor.role == Role.DELEGATE and ticket.relayed_by is None:
+        ticket.relayed_by = actor
+    db.session.flush()
+    return ticket
+
+def _escalate(ticket: Ticket, actor: User | None, reason: str, now: datetime) -> None:
+    set_ticket_field(ticket, actor, "level", Level.EXPERT, now=now, reason=reason)
+    set_ticket_field(ticket, actor, "queue", Queue.NATIONAL, now=now, reason=reason)
+    if ticket.assignee is not None:
+        set_ticket_field(ticket, actor, "assignee", None, now=now, reason=reason)
+    record_event(ticket, actor, "escalated", None, None, now=now, reason=reason)
+    if ticket.status in {Status.ASSIGNED, Status.IN_PROGRESS}:
+        change_status(ticket, actor, Status.NEW, now)
+    sla_clocks.recompute_due_times(ticket, now)
+
+def auto_escalate_overdue(now: datetime) -> int:
+    """Escalate first-level tickets left without a first response past the business delay.
+
+    Called by the scheduler (idempotent: an escalated ticket leaves the delegation queue).
+    Returns how many tickets moved; the caller commits.
+    """
+    limit = int(current_app.config["AUTO_ESCALATE_AFTER_BUSINESS_HOURS"] * 3600)
+    candidates = db.session.scalars(select(Ticket).where(
+        Ticket.queue == Queue.DELEGATION, Ticket.first_response_at.is_(None),
+        Ticket.status.in_([s.value for s in OPEN_STATUSES]),
+        Ticket.received_at <= now - timedelta(hours=limit / 3600)))
+    moved = 0
+    for ticket in candidates:
+        since = _entered_delegation_queue_at(ticket)
+        waited = business_seconds_between(sla_clocks.ticket_calendar(ticket), since, now)
+        if waited >= limit:
+            hours = limit / 3600
+            _escalate(ticket, None, f"Escalade automatique : pas de première réponse après "
+                                    f"{hours:g} heures ouvrées.", now)
+            moved += 1
+    db.session.flush()
+    return moved
+
+def _entered_delegation_queue_at(ticket: Ticket) -> datetime:
+    """When the ticket last came to the delegation queue (a de-escalation restarts the delay)."""
+    moved = db.session.scalar(
+        select(func.max(TicketEvent.created_at)).where(
+            TicketEvent.ticket_id == ticket.id, TicketEvent.action == "queue",
+            TicketEvent.new_value == Queue.DELEGATION.value))
+    return max(moved, ticket.received_at) if moved else ticket.received_at
+
+def set_urgency(actor: User, ticket: Ticket, urgent: bool, reason: str, *,
+                now: datetime) -> Ticket:
+    """Staff raise or clear urgency by hand (audited); raising alerts the people concerned."""
+    require_role(actor, Role.DELEGATE, Role.JURIST, Role.MANAGER)
+    require_visible(actor, ticket)
+    _require_reason(reason)
+    target = Priority.URGENT if urgent else Priority.NORMAL
+    if ticket.priority == target:
+        return ticket
+    set_ticket_field(ticket, actor, "priority", target, now=now, reason=reason)
+    sla_clocks.recompute_due_times(ticket, now)
+    if urgent:
+        alert_urgent(ticket, now)
+    db.session.flush()
+    return ticket
+
+def deescalate_ticket(actor: User, ticket: Ticket, reason: str, *, now: datetime) -> Ticket:
+    """A jurist sends a ticket back to the member's delegation with a reason. Caller commits."""
+    require_role(actor, Role.JURIST, Role.MANAGER)
+    require_visible(actor, ticket)
+    _require_reason(reason)
+    if not delegation_can_answer(ticket.region):
+        raise Conflict("Cette structure n'a pas de délégation régionale avec un délégué actif.")
+    set_ticket_field(ticket, actor, "level", Level.FIRST_LEVEL, now=now, reason=reason)
+    set_ticket_field(ticket, actor, "queue", Queue.DELEGATION, now=now, reason=reason)
+    if ticket.assignee is not None:
+        set_ticket_field(ticket, actor, "assignee", None, now=now, reason=reason)
+    if ticket.status in {Status.ASSIGNED, Status.IN_PROGRESS}:
+        change_status(ticket, actor, Status.NEW, now)
+    record_event(ticket, actor, "deescalated", None, None, now=now, reason=reason)
+    sla_clocks.recompute_due_times(ticket, now)
+    db.session.flush()
+    return ticket
+
+def classify_ticket(actor: User, ticket: Ticket, *, now: datetime, topic: Topic | None = None,
+                    level: str | None = None, priority: str | None = None,
+                    confidential: bool | None = None, reason: str = "") -> Ticket:
+    """A jurist or manager corrects topic, level, priority or confidentiality (audited)."""
+    require_role(actor, Role.JURIST, Role.MANAGER)
+    require_visible(actor, ticket)
+    if topic is not None and topic != ticket.topic:
+        set_ticket_field(ticket, actor, "topic", topic, now=now, reason=reason or None)
+    if level is not None and level != ticket.level:
+        set_ticket_field(ticket, actor, "level", Level(level), now=now, reason=reason or None)
+    if priority is not None and priority != ticket.priority:
+        set_ticket_field(ticket, actor, "priority", Priority(priority), now=now,
+                         reason=reason or None)
+    if confidential is not None and confidential != ticket.confidential:
+        set_ticket_field(ticket, actor, "confidential", confidential, now=now,
+                         reason=reason or None)
+    if level is not None or priority is not None:
+        sla_clocks.recompute_due_times(ticket, now)
+    db.session.flush()
+    return ticket
+
+def request_callback(actor: User, ticket: Ticket, note: str, *, now: datetime) -> Ticket:
+    """The requester (or their delegate) asks for an urgent call back; staff are told at once."""
+    require_requester_or_worker(actor, ticket)
+    if not ticket.is_open and ticket.status != Status.ANSWERED:
+        raise Conflict("La demande est close : rouvrez-la d'abord.")
+    ticket.callback_requested_at = now
+    record_event(ticket, actor, "callback_requested", None, None, now=now, reason=note or None)
+    for recipient in _callback_recipients(ticket):
+        queue_notification(
+            channel="email", recipient=recipient.email, purpose="callback_request", now=now,
+            subject=f"[{ticket.reference}] Demande de rappel urgent",
+            body=f"{actor.name} demande à être rappelé(e) en urgence.\n\n{note or ''}".strip(),
+            ticket_id=ticket.id,
+            dedupe_key=f"callback:{ticket.id}:{now.isoformat()}:{recipient.id}",
+        )
+    db.session.flush()
+    return ticket
+
+def _callback_recipients(ticket: Ticket) -> list[User]:
+    if ticket.assignee is not None:
+        return [ticket.assignee]
+    if ticket.queue == Queue.DELEGATION:
+        return list(db.session.scalars(select(User).where(
+            User.role == Role.DELEGATE, User.region_id == ticket.region_id, User.active.is_(True))))
+    return list(db.session.scalars(select(User).where(
+        User.role.in_([Role.JURIST, Role.MANAGER]), User.active.is_(True))))
+
+def _require_reason(reason: str) -> None:
+    if not (reason or "").strip():
+        raise InvalidInput("Merci d'indiquer un motif.")

@@ -1,0 +1,90 @@
+"""Staff queues and the requester's list: filters, sorting, paging (visibility in the query)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from sqlalchemy import Select, select
+
+from legaldesk.auth.models import (
+    Role,
+    User,
+)
+from legaldesk.core.errors import Forbidden
+from legaldesk.core.extensions import db
+from legaldesk.tickets.access import visible_tickets
+from legaldesk.tickets.models import (
+    OPEN_STATUSES,
+    Queue,
+    Ticket,
+    Topic,
+)
+
+
+@dataclass
+class QueueFilters:
+    """Filters of a staff queue (empty = no filter)."""
+
+    status: str = ""
+    level: str = ""
+    priority: str = ""
+    topic: str = ""
+    region: str = ""
+    channel: str = ""
+    assignee: str = ""  # a user id, "me" or "none"
+    min_age_days: int | None = None
+    only_open: bool = True
+    sort: str = "due"  # "due": nearest SLA due time first; "received": urgent, then oldest
+
+def list_queue(actor: User, queue: str, filters: QueueFilters, *, now: datetime,
+               limit: int = 50, offset: int = 0) -> tuple[list[Ticket], int]:
+    """A page of the delegation or national queue (nearest due time first) and the total count."""
+    query = _queue_query(actor, Queue(queue), filters, now)
+    total = db.session.scalar(select(db.func.count()).select_from(query.subquery()))
+    order = [Ticket.priority.desc(), Ticket.received_at, Ticket.id]
+    if filters.sort == "due":  # paused and stopped clocks (no due time) come last
+        order.insert(0, Ticket.next_due_at.asc().nulls_last())
+    rows = db.session.scalars(query.order_by(*order).limit(limit).offset(offset))
+    return list(rows), total or 0
+
+def _queue_query(actor: User, queue: Queue, filters: QueueFilters, now: datetime) -> Select:
+    if not actor.is_staff:
+        raise Forbidden("Files de traitement réservées à l'équipe.")
+    if queue == Queue.NATIONAL and not actor.is_national:
+        raise Forbidden("La file nationale est réservée aux juristes et responsables.")
+    query = visible_tickets(actor).where(Ticket.queue == queue)
+    if queue == Queue.DELEGATION and actor.role == Role.DELEGATE:
+        query = query.where(Ticket.region_id == actor.region_id)
+    return _apply_filters(query, actor, filters, now)
+
+def _apply_filters(query: Select, actor: User, f: QueueFilters, now: datetime) -> Select:
+    if f.status:
+        query = query.where(Ticket.status == f.status)
+    elif f.only_open:
+        query = query.where(Ticket.status.in_([s.value for s in OPEN_STATUSES]))
+    for column, value in ((Ticket.level, f.level), (Ticket.priority, f.priority),
+                          (Ticket.channel, f.channel)):
+        if value:
+            query = query.where(column == value)
+    if f.topic:
+        query = query.join(Topic, Ticket.topic_id == Topic.id).where(Topic.code == f.topic)
+    if f.region:
+        from legaldesk.auth.models import Region
+        query = query.where(Ticket.region_id.in_(select(Region.id).where(Region.code == f.region)))
+    if f.assignee == "me":
+        query = query.where(Ticket.assignee_id == actor.id)
+    elif f.assignee == "none":
+        query = query.where(Ticket.assignee_id.is_(None))
+    elif f.assignee.isdigit():
+        query = query.where(Ticket.assignee_id == int(f.assignee))
+    if f.min_age_days:
+        query = query.where(Ticket.received_at <= now - timedelta(days=f.min_age_days))
+    return query
+
+def list_own_tickets(actor: User, *, limit: int = 200) -> list[Ticket]:
+    """An adherent's organisation tickets (a staff member's own requests), newest first."""
+    query = visible_tickets(actor)
+    if actor.is_staff:
+        query = query.where(Ticket.requester_user_id == actor.id)
+    return list(db.session.scalars(query.order_by(Ticket.received_at.desc()).limit(limit)))
