@@ -10,8 +10,7 @@ from __future__ import annotations
 import math
 import random
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, time, timedelta
-from functools import lru_cache
+from datetime import UTC, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import func, select, update
@@ -19,7 +18,24 @@ from sqlalchemy import func, select, update
 from legaldesk.auth.models import Contact, Organisation, RequesterType, Role, User
 from legaldesk.core.extensions import db
 from legaldesk.core.models import to_naive_utc, utcnow
+from legaldesk.demo.campaigns import (
+    BUSINESS_AFFAIRS_CASES,
+    CAMPAIGN_TAG,
+    REPORT_URGENT_CASES,
+    campaign_deadline,
+    save_demo_campaign,
+)
 from legaldesk.demo.cast import Cast, Member, create_cast
+from legaldesk.demo.clock import (
+    PARIS,
+    Clock,
+    PastTheEnd,
+    business_calendar,
+    calendar_of,
+    local_instant,
+    lognormal_hours,
+    next_weekday,
+)
 from legaldesk.demo.people import ADMIN_EMAIL, DEMO_DOMAIN, FIRST_ADHERENT_EMAIL, login_emails
 from legaldesk.demo.questions import (
     CALLBACK_NOTES,
@@ -41,7 +57,6 @@ from legaldesk.kb.services import load_starter_notes
 from legaldesk.notify.models import Outbox, OutboxStatus
 from legaldesk.sla.calendar import BusinessCalendar, add_business_seconds, next_business_instant
 from legaldesk.tickets import services as tickets
-from legaldesk.tickets.campaigns import save_campaign
 from legaldesk.tickets.models import (
     OPEN_STATUSES,
     Channel,
@@ -57,17 +72,10 @@ from legaldesk.tickets.models import (
 from legaldesk.tickets.seed import seed_reference_data
 
 DEMO_PASSWORD = "demo-legaldesk-2026"
-CAMPAIGN_TAG = "fin-pass-iae"
 SEED = 2026
 REGULAR_TICKETS = 385
 CAMPAIGN_TICKETS = 45
 WEBINAR_QUESTIONS = 5
-REPORT_URGENT_CASES = frozenset({
-    "accident_du_travail", "agression_sexuelle", "discours_xenophobe",
-    "redressement_judiciaire", "liquidation_judiciaire",
-})
-BUSINESS_AFFAIRS_CASES = frozenset({"redressement_judiciaire", "liquidation_judiciaire"})
-PARIS = "Europe/Paris"
 MONTHS_FR = ("janvier", "février", "mars", "avril", "mai", "juin", "juillet", "août",
              "septembre", "octobre", "novembre", "décembre")
 ASKER_CONTACT_TYPE = {
@@ -98,7 +106,7 @@ def load_demo(now: datetime | None = None) -> dict:
     if created:
         first_outbox_id = db.session.scalar(select(func.max(Outbox.id))) or 0
         cast = create_cast(DEMO_PASSWORD)
-        _save_campaign(campaign_deadline(now))
+        save_demo_campaign(campaign_deadline(now))
         _Story(cast, random.Random(SEED), now).play()
         _settle_outbox(first_outbox_id, now)
     load_starter_notes(now)  # idempotent: the knowledge base's starter notes
@@ -151,16 +159,6 @@ def _place(user: User) -> str:
     return f"{org.name} ({where})"
 
 
-def _save_campaign(deadline: date) -> None:
-    """The end-of-Pass-IAE peak as a campaign; over by `now`, so no longer tagging new tickets."""
-    canned = next(q["answer"] for q in QUESTIONS if q["key"] == "fin_pass_auto")
-    save_campaign(
-        None, CAMPAIGN_TAG, label=f"Fin des Pass IAE automatiques en AI ({deadline:%d/%m/%Y})",
-        keywords=["fin des pass iae", "fin du pass iae", "renouvellement des pass iae"],
-        canned_answer=canned, deadline=datetime.combine(deadline, time(23, 0)), active=False,
-    )
-
-
 def _settle_outbox(first_id: int, now: datetime) -> None:
     """Mark the demo's notifications as sent long ago: history must not e-mail anyone today."""
     db.session.execute(
@@ -170,66 +168,6 @@ def _settle_outbox(first_id: int, now: datetime) -> None:
                 provider_id="demo")
         .execution_options(synchronize_session=False)
     )
-
-
-# --- calendars and clock --------------------------------------------------------------------
-
-
-@lru_cache(maxsize=64)
-def _calendar(timezone: str, holidays_subdiv: str | None) -> BusinessCalendar:
-    return BusinessCalendar(timezone=timezone, holidays_subdiv=holidays_subdiv)
-
-
-def calendar_of(user_or_org: User | Organisation | None) -> BusinessCalendar:
-    """The working calendar of a person or organisation: its territory, else Paris."""
-    if isinstance(user_or_org, Organisation):
-        return _calendar(user_or_org.effective_timezone, user_or_org.holidays_subdiv)
-    if isinstance(user_or_org, User):
-        if user_or_org.organisation is not None:
-            return calendar_of(user_or_org.organisation)
-        if user_or_org.role == Role.DELEGATE and user_or_org.region is not None:
-            return _calendar(user_or_org.region.timezone, user_or_org.region.holidays_subdiv)
-    return _calendar(PARIS, None)
-
-
-class PastTheEnd(Exception):
-    """The next step of a ticket's story would happen after `now`: the story stops there."""
-
-
-class Clock:
-    """A ticket's own time line: every step moves forward in someone's business hours."""
-
-    def __init__(self, start: datetime, end: datetime, rng: random.Random):
-        self.at = start
-        self.end = end
-        self.rng = rng
-
-    def after(self, business_hours: float, calendar: BusinessCalendar) -> datetime:
-        """Move `business_hours` of working time forward in that calendar (at least a minute)."""
-        seconds = max(60, int(business_hours * 3600) + self.rng.randint(0, 600))
-        return self._move_to(add_business_seconds(calendar, self.at, seconds))
-
-    def minutes(self, low: int, high: int) -> datetime:
-        """Move a few minutes forward (the next action of the same person)."""
-        return self._move_to(self.at + timedelta(minutes=self.rng.randint(low, high)))
-
-    def _move_to(self, moment: datetime) -> datetime:
-        if moment > self.end:
-            raise PastTheEnd
-        self.at = moment
-        return moment
-
-
-def lognormal_hours(rng: random.Random, median: float, sigma: float, cap: float) -> float:
-    """A skewed delay: most are short, a few are long, none beyond the cap."""
-    return min(cap, max(0.3, rng.lognormvariate(math.log(median), sigma)))
-
-
-def local_instant(day: date, hour: float, timezone: str) -> datetime:
-    """Naive UTC instant of a local wall-clock time."""
-    minutes = int(hour * 60)
-    local = datetime.combine(day, time(minutes // 60, minutes % 60), tzinfo=ZoneInfo(timezone))
-    return local.astimezone(UTC).replace(tzinfo=None)
 
 
 # --- plans ----------------------------------------------------------------------------------
@@ -437,23 +375,9 @@ class _Story:
         return plans
 
     def _business_days_ago(self, days: float) -> datetime:
-        paris = _calendar(PARIS, None)
+        paris = business_calendar(PARIS, None)
         return add_business_seconds(paris, self.now, -int(days * 9 * 3600)) + timedelta(
             minutes=self.rng.randint(0, 40))
-
-
-def campaign_deadline(now: datetime) -> date:
-    """The 30 November that falls in the demo year (with room around it), else 4 months ago."""
-    for year in (now.year, now.year - 1):
-        deadline = date(year, 11, 30)
-        if now.date() - timedelta(days=330) <= deadline <= now.date() - timedelta(days=20):
-            return deadline
-    return (now - timedelta(days=120)).date()
-
-
-def next_weekday(day: date, weekday: int) -> date:
-    """The first date on or after `day` that falls on `weekday` (0 = Monday)."""
-    return day + timedelta(days=(weekday - day.weekday()) % 7)
 
 
 def specialty_for(question: dict, topics: dict[str, Topic]) -> str | None:
