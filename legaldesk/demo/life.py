@@ -8,7 +8,7 @@ from legaldesk.auth.models import Role, User
 from legaldesk.demo.campaigns import CAMPAIGN_TAG, REPORT_URGENT_CASES
 from legaldesk.demo.clock import Clock, PastTheEnd, calendar_of, lognormal_hours
 from legaldesk.demo.plans import Plan, Story, specialty_for
-from legaldesk.demo.questions import (
+from legaldesk.demo.ticket_texts import (
     CALLBACK_NOTES,
     CLARIFICATIONS,
     CONFIDENTIAL_REASON,

@@ -18,7 +18,8 @@ from legaldesk.demo.clock import (
     local_instant,
     next_weekday,
 )
-from legaldesk.demo.questions import QUESTIONS, WEBINAR_TITLES
+from legaldesk.demo.questions import QUESTIONS
+from legaldesk.demo.ticket_texts import WEBINAR_TITLES
 from legaldesk.sla.calendar import add_business_seconds, next_business_instant
 from legaldesk.tickets.models import Channel, Level, Topic
 
