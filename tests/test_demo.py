@@ -10,14 +10,9 @@ from sqlalchemy import func, select
 
 from legaldesk.auth.models import Organisation, Region, Role, User
 from legaldesk.core.extensions import db
-from legaldesk.demo.builder import (
-    CAMPAIGN_TAG,
-    DELEGATES,
-    FIRST_ADHERENT_EMAIL,
-    campaign_deadline,
-    load_demo,
-    login_emails,
-)
+from legaldesk.demo.builder import load_demo
+from legaldesk.demo.campaigns import CAMPAIGN_TAG, campaign_deadline
+from legaldesk.demo.people import DELEGATES, FIRST_ADHERENT_EMAIL, login_emails
 from legaldesk.notify.models import Outbox, OutboxStatus
 from legaldesk.tickets.access import visible_tickets
 from legaldesk.tickets.models import (
