@@ -9,6 +9,7 @@ from flask import current_app
 from sqlalchemy import select
 from werkzeug.security import check_password_hash, generate_password_hash
 
+from legaldesk.audit.services import record_audit
 from legaldesk.auth.models import (
     ORGANISATION_KINDS,
     Organisation,
@@ -20,6 +21,7 @@ from legaldesk.auth.models import (
 from legaldesk.auth.reference import OUTSIDE_TERRITORIES, REGIONS, name_key
 from legaldesk.core.errors import Forbidden, InvalidInput, NotFound, RateLimited
 from legaldesk.core.extensions import db
+from legaldesk.core.models import utcnow
 
 MIN_PASSWORD_LENGTH = 10
 
@@ -193,6 +195,8 @@ def create_organisation(
     apply_territory(organisation, territory)
     db.session.add(organisation)
     db.session.flush()
+    record_audit(actor, "admin.organisation_saved", target_type="organisation",
+                 target_ref=str(organisation.id), now=utcnow(), details={"created": True})
     return organisation
 
 
@@ -245,6 +249,7 @@ def update_region(actor: User | None, region: Region, *, name: str | None = None
     """Edit a delegation (admins only); time zone must be a known IANA zone. Caller commits."""
     if actor is not None:
         require_role(actor, Role.ADMIN)
+    before = _snapshot("region", region)
     if timezone is not None:
         _check_timezone(timezone)
         region.timezone = timezone
@@ -256,6 +261,7 @@ def update_region(actor: User | None, region: Region, *, name: str | None = None
         region.active = active
     if aliases is not None:
         region.aliases = [a.strip() for a in aliases if a.strip()]
+    _audit_changes(actor, "admin.region_saved", "region", region.code, region, before)
     db.session.flush()
     return region
 
@@ -264,6 +270,7 @@ def update_organisation(actor: User | None, organisation: Organisation, **change
     """Edit an organisation (admins only); territory changes recompute its calendar."""
     if actor is not None:
         require_role(actor, Role.ADMIN)
+    before = _snapshot("organisation", organisation)
     territory = changes.pop("territory", organisation.territory)
     for field, value in changes.items():
         if field not in {"name", "kind", "region", "email_domains", "phone_numbers", "parent",
@@ -273,8 +280,32 @@ def update_organisation(actor: User | None, organisation: Organisation, **change
     if organisation.kind not in ORGANISATION_KINDS:
         raise InvalidInput(f"Type de structure inconnu : {organisation.kind}")
     apply_territory(organisation, territory)
+    _audit_changes(actor, "admin.organisation_saved", "organisation", str(organisation.id),
+                   organisation, before)
     db.session.flush()
     return organisation
+
+
+AUDITED_FIELDS = {
+    "organisation": ("name", "kind", "region_id", "email_domains", "phone_numbers", "parent_id",
+                     "active", "is_member", "territory"),
+    "region": ("name", "timezone", "holidays_subdiv", "active", "aliases"),
+}
+
+
+def _snapshot(target_type: str, obj) -> dict:
+    return {name: getattr(obj, name) for name in AUDITED_FIELDS[target_type]}
+
+
+def _audit_changes(actor: User | None, action: str, target_type: str, target_ref: str,
+                   obj, before: dict) -> None:
+    """Record which fields an admin change touched (names only: values may be personal)."""
+    db.session.flush()  # foreign keys follow their relationships
+    after = _snapshot(target_type, obj)
+    changed = sorted(name for name, value in after.items() if before[name] != value)
+    if changed:
+        record_audit(actor, action, target_type=target_type, target_ref=target_ref,
+                     now=utcnow(), details={"fields": changed})
 
 
 def _check_timezone(name: str) -> None:

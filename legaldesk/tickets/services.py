@@ -10,6 +10,7 @@ from flask import current_app
 from sqlalchemy import insert, select, update
 from sqlalchemy.exc import IntegrityError
 
+from legaldesk.audit.services import record_audit
 from legaldesk.auth.directory import region_delegates
 from legaldesk.auth.models import (
     Contact,
@@ -21,7 +22,7 @@ from legaldesk.auth.models import (
 from legaldesk.auth.services import require_role
 from legaldesk.core.errors import Conflict, Forbidden, InvalidInput
 from legaldesk.core.extensions import db
-from legaldesk.core.models import to_naive_utc
+from legaldesk.core.models import to_naive_utc, utcnow
 from legaldesk.notify.services import notify_requester, queue_notification
 from legaldesk.sla import services as sla_clocks
 from legaldesk.tickets.access import require_requester_or_worker, require_worker
@@ -401,6 +402,9 @@ def save_topic(actor: User | None, code: str, *, label_fr: str, label_en: str = 
     topic.specialty = specialty or None
     topic.keywords = {str(k): float(v) for k, v in (keywords or {}).items()}
     topic.active = active
+    if actor is not None:  # the seed (no actor) re-saves every topic at each deployment
+        record_audit(actor, "admin.topic_saved", target_type="topic", target_ref=code,
+                     now=utcnow())
     db.session.flush()
     return topic
 

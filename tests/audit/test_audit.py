@@ -71,7 +71,7 @@ def test_csv_exports_and_the_annual_report_are_logged(client, world):
     assert client.get("/sla/export/all.csv?from=2026-01-01&to=2026-03-31").status_code == 200
     assert client.get("/sla/export/tickets.csv?from=2026-01-01&to=2026-03-31").status_code == 200
     assert client.get("/sla/annual/2025").status_code == 200
-    actions = [e.action for e in entries()]
+    actions = [e.action for e in entries() if e.action.startswith("export.")]
     assert actions == ["export.sla_csv", "export.tickets_csv", "export.annual_report"]
     assert entries("export.tickets_csv")[0].details["from"] == "2026-01-01"
 
@@ -89,11 +89,13 @@ def test_a_policy_change_is_logged_with_the_new_values(world):
 def test_the_log_refuses_updates_on_the_database_itself(world):
     record_audit(world["manager"], "export.sla_csv", target_type="report", now=NOW)
     db.session.commit()
+    count = db.session.scalar(select(func.count()).select_from(AuditEntry))
     with pytest.raises(DBAPIError, match="append-only"):
         db.session.execute(update(AuditEntry).values(reason="effacé"))
         db.session.flush()
     db.session.rollback()
-    assert db.session.scalar(select(func.count()).select_from(AuditEntry)) == 1
+    assert db.session.scalar(select(func.count()).select_from(AuditEntry)) == count
+    assert not db.session.scalar(select(func.count()).where(AuditEntry.reason == "effacé"))
 
 
 def test_only_managers_and_admins_read_the_log(client, world):
@@ -136,3 +138,23 @@ def test_sqlite_or_postgres_trigger_exists(app):
              "AND name='audit_log_append_only'" if name == "sqlite" else
              "SELECT count(*) FROM pg_trigger WHERE tgname = 'audit_log_append_only'")
     assert db.session.execute(text(query)).scalar() == 1
+
+
+def test_admin_changes_to_organisations_regions_and_topics_are_logged(world):
+    from legaldesk.auth.services import find_region, update_organisation, update_region
+
+    admin = world["admin"]
+    org = world["ticket"].organisation
+    update_organisation(admin, org, name="AI Les Tilleuls du Val")
+    update_region(admin, find_region("IDF"), name="Île-de-France (siège)")
+    services.save_topic(admin, "pmsmp", label_fr="PMSMP", keywords={"pmsmp": 3})
+    update_region(admin, find_region("IDF"), name="Île-de-France (siège)")  # no change: no entry
+    db.session.commit()
+    logged = [(e.action, e.target_ref, e.details) for e in entries()
+              if e.action in ("admin.organisation_saved", "admin.region_saved",
+                              "admin.topic_saved") and e.actor_id == admin.id]
+    assert logged == [
+        ("admin.organisation_saved", str(org.id), {"fields": ["name"]}),
+        ("admin.region_saved", "IDF", {"fields": ["name"]}),
+        ("admin.topic_saved", "pmsmp", {}),
+    ]
