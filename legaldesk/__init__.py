@@ -19,7 +19,7 @@ MODEL_MODULES = (
 # Every module with commands for the `legaldesk` CLI (each has `register(cli)`).
 CLI_MODULES = (
     "legaldesk.auth.cli", "legaldesk.tickets.cli", "legaldesk.sla.cli", "legaldesk.intake.cli",
-    "legaldesk.kb.cli", "legaldesk.jobs.cli", "legaldesk.demo.cli",
+    "legaldesk.kb.cli", "legaldesk.jobs.cli", "legaldesk.demo.cli", "legaldesk.account.cli",
 )
 
 
@@ -117,6 +117,8 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(sla_bp)
     from legaldesk.kb.views import bp as kb_bp
     app.register_blueprint(kb_bp)
+    from legaldesk.account.views import bp as account_bp
+    app.register_blueprint(account_bp)
     error_pages.register(app)
     _register_template_helpers(app)
 
