@@ -43,10 +43,21 @@ def check_password_policy(password: str, *, user_inputs: Iterable[str] = ()) -> 
         raise AuthInputError(N_(
             "Ce mot de passe fait partie des plus courants : choisissez-en un autre, "
             "par exemple quelques mots sans rapport entre eux."))
-    hints = [word for value in user_inputs for word in re.split(r"[\s@.\-_]+", value or "")
-             if len(word) >= 3]
+    hints = personal_hints(user_inputs)
     if zxcvbn(password[:ESTIMATE_CHARS], user_inputs=hints)["score"] < int(
             config["PASSWORD_MIN_SCORE"]):
         raise AuthInputError(N_(
             "Ce mot de passe est trop facile à deviner (nom, date, suite de touches…) : "
             "allongez-le ou mélangez des mots sans rapport entre eux."))
+
+
+def personal_hints(values: Iterable[str]) -> list[str]:
+    """Words a password should not be built from: the address, its local part, the name, glued
+    or word by word (zxcvbn then sees "jeanmartin1975" as a guess for Jean Martin)."""
+    hints: list[str] = []
+    for value in values:
+        value = (value or "").lower()
+        local = value.split("@")[0]
+        hints += [value, local, re.sub(r"[^\w]|_", "", local)]
+        hints += [word for word in re.split(r"[\s@.\-_]+", value) if len(word) >= 3]
+    return [hint for hint in dict.fromkeys(hints) if hint]
