@@ -64,3 +64,12 @@ def test_weak_password_message_is_translated(client, english_catalog):
         with pytest.raises(AuthInputError) as caught:
             check_password_policy("court")
         assert caught.value.translated() == "The password must be at least 12 characters long."
+
+
+def test_login_pages_speak_english(client, make, english_catalog):
+    client.set_cookie("lang", "en")
+    assert "Forgot your password?" in client.get("/login").get_data(as_text=True)
+    response = client.post("/login", data={"email": "personne@example.org",
+                                           "password": "pas-le-bon-mot-de-passe"})
+    assert "Incorrect email address or password." in response.get_data(as_text=True)
+    assert "Back to log-in" in client.get("/forgot").get_data(as_text=True)
