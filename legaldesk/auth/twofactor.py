@@ -20,6 +20,7 @@ from legaldesk.auth.errors import N_, AuthInputError
 from legaldesk.auth.models import STAFF_ROLES, RecoveryCode, Role, User, UserTotp
 from legaldesk.auth.services import has_usable_password, require_role
 from legaldesk.auth.throttle import (
+    account_key,
     account_policy,
     check_throttle,
     clear_throttle,
@@ -120,8 +121,11 @@ def disable_two_factor(actor: User, password: str, code: str, *, ip: str | None,
     """Turn the actor's 2FA off: needs the password and a current (or recovery) code."""
     if not two_factor_enabled(actor):
         raise Conflict("La double authentification n'est pas activée.")
+    keys = [ip_key(ip), account_key(actor.email)]  # the same counters as the log-in form
+    check_throttle(keys, now)
     if not (has_usable_password(actor) and check_password_hash(actor.password_hash, password)):
-        record_failure(ip_key(ip), ip_policy(current_app.config), now)
+        record_failure(keys[0], ip_policy(current_app.config), now)
+        record_failure(keys[1], account_policy(current_app.config), now)
         raise AuthInputError(N_("Mot de passe incorrect."))
     _check_code_throttled(actor, code, ip=ip, now=now, allow_recovery=True)
     remove_two_factor(None, actor)

@@ -1,5 +1,7 @@
-"""login security: shared throttle counters, e-mailed link tokens, TOTP and recovery codes;
-the per-user lockout columns go (replaced by login_throttles)
+"""login security: throttle counters, e-mailed link tokens, TOTP, recovery codes
+
+The per-user lockout columns users.failed_logins / users.locked_until go: login_throttles
+replaces them.
 
 Revision ID: 0008
 Revises: 0006

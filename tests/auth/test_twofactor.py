@@ -114,6 +114,17 @@ def test_disable_needs_password_and_code(make):
     assert not two_factor_enabled(user) and db.session.scalar(select(RecoveryCode)) is None
 
 
+def test_disable_form_counts_wrong_passwords_like_the_log_in_form(make, app):
+    user = make.user("manager")
+    secret, _codes = enrol(user)
+    at = NOW + timedelta(minutes=1)
+    for _ in range(app.config["LOGIN_ACCOUNT_FREE_FAILURES"]):
+        with pytest.raises(InvalidInput):
+            disable_two_factor(user, "pas-le-mot-de-passe", code_at(secret, at), ip=None, now=at)
+    with pytest.raises(RateLimited):
+        disable_two_factor(user, make.password, code_at(secret, at), ip=None, now=at)
+
+
 def test_log_in_asks_for_the_code_and_half_logged_in_can_do_nothing(client, make):
     user = make.user("manager")
     secret, codes = enrol(user, when=utcnow() - timedelta(minutes=5))
