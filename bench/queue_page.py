@@ -16,7 +16,7 @@ from sla_report import bulk_insert, fresh_app, ticket_rows
 
 from legaldesk.core.extensions import db
 
-PASSWORD = "bench-password"
+PASSWORD = "bench-password-lagune-2026"
 
 
 def prepare(backend: str, tickets: int):

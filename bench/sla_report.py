@@ -178,7 +178,7 @@ def run(backend: str) -> list[tuple]:
             from legaldesk.auth.services import create_user
 
             staff = [create_user(None, email=f"j{i}@bench.example", name=f"Juriste {i}",
-                                 password="bench-password", role="jurist",
+                                 password="bench-password-lagune-2026", role="jurist",
                                  specialty="droit_social").id for i in range(4)]
             db.session.commit()
             started = time.perf_counter()

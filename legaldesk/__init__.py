@@ -19,7 +19,7 @@ MODEL_MODULES = (
 # Every module with commands for the `legaldesk` CLI (each has `register(cli)`).
 CLI_MODULES = (
     "legaldesk.auth.cli", "legaldesk.tickets.cli", "legaldesk.sla.cli", "legaldesk.intake.cli",
-    "legaldesk.kb.cli", "legaldesk.jobs.cli", "legaldesk.demo.cli",
+    "legaldesk.kb.cli", "legaldesk.jobs.cli", "legaldesk.demo.cli", "legaldesk.account.cli",
 )
 
 
@@ -120,6 +120,8 @@ def _register_blueprints(app: Flask) -> None:
     from legaldesk.audit.views import bp as audit_bp
     app.register_blueprint(audit_bp)
     _record_request_origin(app)
+    from legaldesk.account.views import bp as account_bp
+    app.register_blueprint(account_bp)
     error_pages.register(app)
     _register_template_helpers(app)
 

@@ -42,7 +42,7 @@ def test_concurrent_writers_never_hit_database_is_locked(tmp_path):
         db.create_all()
         seed_regions()
         org = create_organisation(None, name="AI Test", kind="AI")
-        create_user(None, email="adh@example.org", name="A", password="x" * 12,
+        create_user(None, email="adh@example.org", name="A", password="tortue-lagune-piano-42",
                     role="adherent", organisation=org)
         db.session.commit()
     context = multiprocessing.get_context("spawn")

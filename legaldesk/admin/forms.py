@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import BooleanField, EmailField, PasswordField, SelectField, StringField, TextAreaField
+from wtforms import BooleanField, EmailField, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length, Optional
 
 
@@ -19,8 +19,15 @@ class UserForm(FlaskForm):
     specialty = SelectField(_l("Spécialité (juristes)"), choices=[], validate_choice=False)
     phone = StringField(_l("Téléphone"), validators=[Optional(), Length(max=32)])
     locale = SelectField(_l("Langue"), choices=[("fr", "Français"), ("en", "English")])
-    password = PasswordField(_l("Mot de passe (laisser vide pour ne pas changer)"))
     active = BooleanField(_l("Actif"), default=True)
+
+
+class NewUserForm(UserForm):
+    """Create a user: no password typed by the admin, an e-mailed invitation instead."""
+
+    send_invitation = BooleanField(
+        _l("Envoyer une invitation par e-mail (lien pour choisir son mot de passe)"),
+        default=True)
 
 
 class OrganisationForm(FlaskForm):

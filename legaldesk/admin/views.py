@@ -2,17 +2,20 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, flash, redirect, render_template, url_for
+from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
 
-from legaldesk.admin.forms import OrganisationForm, RegionForm, TopicForm, UserForm
+from legaldesk.admin.forms import NewUserForm, OrganisationForm, RegionForm, TopicForm, UserForm
 from legaldesk.auth import services as auth
 from legaldesk.auth.models import ORGANISATION_KINDS, Organisation, Region, Role, Specialty, User
+from legaldesk.auth.tokens import invite_user, link_base_url
+from legaldesk.auth.twofactor import remove_two_factor, two_factor_enabled
 from legaldesk.core.errors import LegalDeskError, NotFound
 from legaldesk.core.extensions import db
-from legaldesk.core.web import roles_required
+from legaldesk.core.web import commit_or_flash, now, roles_required
+from legaldesk.notify.services import queue_link_mail
 from legaldesk.tickets import services as tickets
 from legaldesk.tickets.models import Topic
 
@@ -35,9 +38,9 @@ def index():
 @bp.route("/users/<int:user_id>", methods=["GET", "POST"])
 @roles_required("admin")
 def user(user_id: int | None = None):
-    """Create or edit a user."""
+    """Create (and invite) or edit a user."""
     existing = _get(User, user_id)
-    form = UserForm(obj=existing) if existing else UserForm()
+    form = UserForm(obj=existing) if existing else NewUserForm()
     if existing and not form.is_submitted():
         form.organisation.data = str(existing.organisation_id or "")
         form.region.data = str(existing.region_id or "")
@@ -45,7 +48,12 @@ def user(user_id: int | None = None):
     _user_choices(form)
     if form.validate_on_submit():
         return _save(lambda: _save_user(existing, form), "admin/user.html", form, existing)
-    return render_template("admin/user.html", form=form, item=existing)
+    return _user_page(form, existing)
+
+
+def _user_page(form, existing: User | None, status: int = 200):
+    has_2fa = existing is not None and two_factor_enabled(existing)
+    return render_template("admin/user.html", form=form, item=existing, user_2fa=has_2fa), status
 
 
 def _save_user(existing: User | None, form: UserForm):
@@ -57,10 +65,40 @@ def _save_user(existing: User | None, form: UserForm):
         "locale": form.locale.data,
     }
     if existing is None:
-        return auth.create_user(current_user, email=form.email.data,
-                                password=form.password.data or "", **fields)
-    return auth.update_user(current_user, existing, active=form.active.data,
-                            password=form.password.data or None, **fields)
+        created = auth.create_user(current_user, email=form.email.data, **fields)
+        if form.send_invitation.data:
+            _invite(created)
+        return created
+    return auth.update_user(current_user, existing, active=form.active.data, **fields)
+
+
+@bp.route("/users/<int:user_id>/invite", methods=["POST"])
+@roles_required("admin")
+def user_invite(user_id: int):
+    """E-mail a new invitation link (earlier ones stop working)."""
+    existing = _get(User, user_id)
+    if existing is None:
+        raise NotFound(_("Utilisateur introuvable."))
+    return commit_or_flash(lambda: _invite(existing), _("Invitation envoyée."),
+                           url_for("admin.user", user_id=existing.id))
+
+
+def _invite(user: User) -> None:
+    mail = invite_user(current_user, user, now=now(),
+                       base_url=link_base_url(current_app.config, request.url_root))
+    queue_link_mail(mail, now=now())
+
+
+@bp.route("/users/<int:user_id>/two-factor/remove", methods=["POST"])
+@roles_required("admin")
+def user_remove_two_factor(user_id: int):
+    """Remove a user's second factor (lost phone); they enrol again at next log-in."""
+    existing = _get(User, user_id)
+    if existing is None:
+        raise NotFound(_("Utilisateur introuvable."))
+    return commit_or_flash(lambda: remove_two_factor(current_user, existing),
+                           _("Double authentification retirée."),
+                           url_for("admin.user", user_id=existing.id))
 
 
 def _user_choices(form: UserForm) -> None:

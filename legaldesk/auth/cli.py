@@ -31,12 +31,22 @@ def users_group():
 @click.option("--specialty", type=click.Choice(["droit_social", "droit_des_affaires"]))
 @service_command
 def users_create(email, name, role, password, organisation, region, specialty):
-    """Create a user."""
+    """Create a user with a password (bootstrapping the first admin; else `users invite`)."""
     from legaldesk.auth import services
     user = services.create_user(
         None, email=email, name=name, role=role, password=password,
         organisation=_organisation(organisation), region=_region(region), specialty=specialty)
     click.echo(f"Utilisateur créé : {user.email} ({user.role})")
+
+
+@users_group.command("reset-2fa")
+@click.argument("email")
+@service_command
+def users_reset_two_factor(email):
+    """Remove a user's second factor and recovery codes (lost phone)."""
+    from legaldesk.auth.twofactor import remove_two_factor
+    remove_two_factor(None, _user(email))
+    click.echo("Double authentification retirée.")
 
 
 @users_group.command("list")
@@ -121,6 +131,16 @@ def regions_list():
                    f"{region.holidays_subdiv or 'métropole'}")
 
 
+def find_organisation(name: str | None):
+    """The organisation of that name (None for no name), or a click error."""
+    return _organisation(name)
+
+
+def find_region_option(value: str | None):
+    """The delegation of that code or name (None for no value), or a click error."""
+    return _region(value)
+
+
 def _organisation(name: str | None):
     if not name:
         return None
@@ -140,6 +160,11 @@ def _region(value: str | None):
     if region is None:
         raise click.ClickException(f"Délégation inconnue : {value}")
     return region
+
+
+def find_user(email: str):
+    """The user with that e-mail address, or a click error."""
+    return _user(email)
 
 
 def _user(email: str):

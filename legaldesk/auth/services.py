@@ -1,15 +1,18 @@
-"""Auth services: log-in with lockout, users, organisations, regions and reference data."""
+"""Auth services: throttled log-in, users and passwords, organisations, regions, reference data."""
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+import secrets
+from datetime import datetime
+from functools import cache
 
 from email_validator import EmailNotValidError, validate_email
 from flask import current_app
-from sqlalchemy import select
+from sqlalchemy import select, update
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from legaldesk.audit.services import record_audit
+from legaldesk.auth.errors import N_, AuthInputError
 from legaldesk.auth.models import (
     ORGANISATION_KINDS,
     Organisation,
@@ -17,13 +20,26 @@ from legaldesk.auth.models import (
     Role,
     Specialty,
     User,
+    UserToken,
 )
+from legaldesk.auth.passwords import check_password_policy
 from legaldesk.auth.reference import OUTSIDE_TERRITORIES, REGIONS, name_key
-from legaldesk.core.errors import Forbidden, InvalidInput, NotFound, RateLimited
+from legaldesk.auth.throttle import (
+    account_key,
+    account_policy,
+    check_throttle,
+    clear_throttle,
+    digest,
+    ip_key,
+    ip_policy,
+    record_failure,
+)
+from legaldesk.core.errors import Forbidden, InvalidInput, NotFound
 from legaldesk.core.extensions import db
 from legaldesk.core.models import utcnow
 
-MIN_PASSWORD_LENGTH = 10
+# A stored hash no password matches: invited users until they choose theirs.
+UNUSABLE_PASSWORD_PREFIX = "!"
 
 
 def load_user(user_id: str) -> User | None:
@@ -40,36 +56,51 @@ def normalise_email(address: str) -> str:
         raise InvalidInput(f"Adresse e-mail invalide : {address}") from exc
 
 
-def authenticate(email: str, password: str, *, now: datetime) -> User:
-    """Check credentials; lock the account for a while after repeated failures (caller commits)."""
-    user = db.session.scalar(select(User).where(User.email == email.strip().lower()))
-    if user is None:
-        # Same work and message as a wrong password: do not reveal which accounts exist.
-        check_password_hash(_DUMMY_HASH, password)
-        raise InvalidInput("Identifiants incorrects.")
-    if user.locked_until and user.locked_until > now:
-        raise RateLimited(
-            "Trop de tentatives : compte verrouillé temporairement, réessayez plus tard."
-        )
-    if not user.active or not check_password_hash(user.password_hash, password):
-        _record_failure(user, now)
-        raise InvalidInput("Identifiants incorrects.")
-    user.failed_logins = 0
-    user.locked_until = None
-    user.last_login_at = now
-    db.session.flush()
+def authenticate(email: str, password: str, *, now: datetime, ip: str | None = None,
+                 device_user_id: int | None = None, device_nonce: str | None = None) -> User:
+    """Check a password under the IP and account throttles; caller commits, failures included.
+
+    One message for an unknown account, a wrong password and an inactive account, and the same
+    work (a password hash is checked every time). A browser holding a "known device" cookie of
+    this account is counted apart from strangers, who then cannot keep the owner out.
+    """
+    config = current_app.config
+    address = (email or "").strip().lower()
+    user = db.session.scalar(select(User).where(User.email == address))
+    keys = [ip_key(ip), _account_throttle_key(address, user, device_user_id, device_nonce)]
+    check_throttle(keys, now)
+    stored = user.password_hash if user is not None and has_usable_password(user) else None
+    valid = check_password_hash(stored or _dummy_hash(), password) and stored is not None
+    if not valid or not user.active:
+        record_failure(keys[0], ip_policy(config), now)
+        record_failure(keys[1], account_policy(config), now)
+        raise AuthInputError(N_("Identifiants incorrects."))
+    clear_throttle(keys[1])
     return user
 
 
-_DUMMY_HASH = generate_password_hash("not-a-real-password")
+def _account_throttle_key(address: str, user: User | None, device_user_id: int | None,
+                          device_nonce: str | None) -> str:
+    if user is not None and device_nonce and device_user_id == user.id:
+        return f"device:{digest(device_nonce)}"
+    return account_key(address)
 
 
-def _record_failure(user: User, now: datetime) -> None:
-    user.failed_logins = (user.failed_logins or 0) + 1
-    if user.failed_logins >= current_app.config["LOGIN_MAX_FAILURES"]:
-        user.locked_until = now + timedelta(minutes=current_app.config["LOGIN_LOCKOUT_MINUTES"])
-        user.failed_logins = 0
+def record_login(user: User, *, now: datetime) -> None:
+    """Note a completed log-in (after the second factor, if any). Caller commits."""
+    user.last_login_at = now
     db.session.flush()
+
+
+@cache
+def _dummy_hash() -> str:
+    # Hashed on first use (never at import), with the same method as real passwords.
+    return generate_password_hash(secrets.token_urlsafe(16))
+
+
+def has_usable_password(user: User) -> bool:
+    """False for an invited user who has not chosen a password yet."""
+    return not user.password_hash.startswith(UNUSABLE_PASSWORD_PREFIX)
 
 
 def require_role(actor: User | None, *roles: Role) -> None:
@@ -101,14 +132,16 @@ def get_region(code: str) -> Region:
 
 
 def create_user(
-    actor: User | None, *, email: str, name: str, role: str, password: str = "",
+    actor: User | None, *, email: str, name: str, role: str, password: str | None = None,
     organisation: Organisation | None = None, region: Region | None = None,
     specialty: str | None = None, phone: str | None = None, locale: str = "fr",
     password_hash: str | None = None,
 ) -> User:
-    """Create a user with a hashed password (admins only; actor None = CLI/seed). Caller commits.
+    """Create a user (admins only; actor None = CLI/seed). Caller commits.
 
-    A bulk loader may pass a ready `password_hash` (hashing is deliberately slow).
+    The password must pass the policy. Without one the account has no usable password until
+    the user follows an invitation (auth.tokens.invite_user). A bulk loader may pass a ready
+    `password_hash` (hashing is deliberately slow).
     """
     if actor is not None:
         require_role(actor, Role.ADMIN)
@@ -120,20 +153,25 @@ def create_user(
     user = User(
         email=email, name=name.strip(), role=role, organisation=organisation, region=region,
         specialty=specialty or None, phone=phone or None, locale=locale,
-        password_hash=password_hash or hash_password(password),
+        password_hash=password_hash or (
+            hash_password(password, user_inputs=(email, name)) if password
+            else unusable_password()),
     )
     db.session.add(user)
     db.session.flush()
+    record_audit(actor, "admin.user_created", target_type="user", target_ref=str(user.id),
+                 now=utcnow(), details={"role": str(role)})
     return user
 
 
 def update_user(actor: User | None, user: User, **changes) -> User:
-    """Change a user's fields (admins only); a 'password' change is hashed. Caller commits."""
+    """Change a user's fields (admins only); a 'password' must pass the policy. Caller commits."""
     if actor is not None:
         require_role(actor, Role.ADMIN)
+    before = _snapshot("user", user)
     password = changes.pop("password", None)
     if password:
-        user.password_hash = hash_password(password)
+        set_password(user, password, now=utcnow())
     if "role" in changes:
         changes["role"] = _valid_role(changes["role"])
     for field, value in changes.items():
@@ -142,17 +180,38 @@ def update_user(actor: User | None, user: User, **changes) -> User:
             raise InvalidInput(f"Champ non modifiable : {field}")
         setattr(user, field, value)
     _check_role_attachments(user.role, user.organisation, user.region, user.specialty)
+    extra = {"password_changed": True} if password else {}
+    if user.role != before["role"]:
+        extra["role"] = [str(before["role"]), str(user.role)]
+    _audit_changes(actor, "admin.user_changed", "user", str(user.id), user, before, extra)
     db.session.flush()
     return user
 
 
-def hash_password(password: str) -> str:
-    """Hash a password after checking its length."""
-    if len(password) < MIN_PASSWORD_LENGTH:
-        raise InvalidInput(
-            f"Le mot de passe doit contenir au moins {MIN_PASSWORD_LENGTH} caractères."
-        )
+def hash_password(password: str, *, user_inputs: tuple[str, ...] = ()) -> str:
+    """Hash a password after checking the policy (length, common list, guessability)."""
+    check_password_policy(password, user_inputs=user_inputs)
     return generate_password_hash(password)
+
+
+def unusable_password() -> str:
+    """A stored hash that no password matches (an account waiting for its invitation)."""
+    return UNUSABLE_PASSWORD_PREFIX + secrets.token_hex(16)
+
+
+def set_password(user: User, password: str, *, now: datetime) -> None:
+    """Give a user a new password (policy applies) and revoke its unused e-mailed links."""
+    user.password_hash = hash_password(password, user_inputs=(user.email, user.name))
+    revoke_tokens(user, now=now)
+    db.session.flush()
+
+
+def revoke_tokens(user: User, *, now: datetime, purpose: str | None = None) -> int:
+    """Spend a user's unused reset and invitation links (or those of one purpose)."""
+    query = update(UserToken).where(UserToken.user_id == user.id, UserToken.used_at.is_(None))
+    if purpose is not None:
+        query = query.where(UserToken.purpose == purpose)
+    return db.session.execute(query.values(used_at=now)).rowcount
 
 
 def _valid_role(role: str) -> Role:
@@ -290,6 +349,8 @@ AUDITED_FIELDS = {
     "organisation": ("name", "kind", "region_id", "email_domains", "phone_numbers", "parent_id",
                      "active", "is_member", "territory"),
     "region": ("name", "timezone", "holidays_subdiv", "active", "aliases"),
+    "user": ("name", "role", "organisation_id", "region_id", "specialty", "phone", "locale",
+             "active", "away_until", "backup_id"),
 }
 
 
@@ -298,14 +359,14 @@ def _snapshot(target_type: str, obj) -> dict:
 
 
 def _audit_changes(actor: User | None, action: str, target_type: str, target_ref: str,
-                   obj, before: dict) -> None:
+                   obj, before: dict, extra: dict | None = None) -> None:
     """Record which fields an admin change touched (names only: values may be personal)."""
     db.session.flush()  # foreign keys follow their relationships
     after = _snapshot(target_type, obj)
     changed = sorted(name for name, value in after.items() if before[name] != value)
-    if changed:
+    if changed or extra:
         record_audit(actor, action, target_type=target_type, target_ref=target_ref,
-                     now=utcnow(), details={"fields": changed})
+                     now=utcnow(), details={"fields": changed, **(extra or {})})
 
 
 def _check_timezone(name: str) -> None:

@@ -20,9 +20,44 @@ SQLALCHEMY_DATABASE_URI = None
 SQLALCHEMY_ENGINE_OPTIONS: dict = {}
 SQLITE_BUSY_TIMEOUT_MS = 30000
 
-# Login protection
-LOGIN_MAX_FAILURES = 5
-LOGIN_LOCKOUT_MINUTES = 15
+# Login protection. Counters live in the database (table login_throttles), shared by every
+# process and host; the `prune_auth` job deletes old rows. Nothing locks an account for good:
+# - by client IP (request.remote_addr, after ProxyFix): this many failed passwords or codes
+#   within the window refuse every attempt from that address for LOGIN_IP_BLOCK_MINUTES;
+LOGIN_IP_MAX_FAILURES = 20
+LOGIN_IP_WINDOW_MINUTES = 15
+LOGIN_IP_BLOCK_MINUTES = 15
+# - by account (the e-mail typed, known or not, so nothing tells which accounts exist): after
+#   LOGIN_ACCOUNT_FREE_FAILURES failures it takes one attempt per interval, doubling from
+#   LOGIN_ACCOUNT_DELAY_SECONDS up to LOGIN_ACCOUNT_MAX_DELAY_MINUTES; forgotten after
+#   LOGIN_ACCOUNT_RESET_HOURS without a failure, or at the next success;
+LOGIN_ACCOUNT_FREE_FAILURES = 5
+LOGIN_ACCOUNT_DELAY_SECONDS = 30
+LOGIN_ACCOUNT_MAX_DELAY_MINUTES = 15
+LOGIN_ACCOUNT_RESET_HOURS = 24
+# - a browser where the account fully logged in before keeps a signed "known device" cookie for
+#   this long: its attempts are counted apart from the account's (same slow-down), so strangers
+#   hammering an account cannot keep its owner out;
+LOGIN_DEVICE_COOKIE_DAYS = 90
+# - two-factor codes are counted like passwords (by IP and by account); the password step is
+#   valid this long while the code is asked.
+LOGIN_CODE_STEP_MINUTES = 5
+# - "forgotten password" requests: per IP (refused beyond) and per account (silently not sent).
+PASSWORD_RESET_IP_MAX_REQUESTS = 10  # per hour
+PASSWORD_RESET_ACCOUNT_MAX_REQUESTS = 3  # e-mails per account and hour
+
+# Passwords: at least this long, not a common password (zxcvbn's list) and estimated strong
+# enough by zxcvbn (score 0-4; 3 = about 10^8 guesses or more).
+PASSWORD_MIN_LENGTH = 12
+PASSWORD_MIN_SCORE = 3
+PASSWORD_RESET_HOURS = 1  # validity of an e-mailed reset link (single use)
+INVITATION_DAYS = 7  # validity of an e-mailed invitation link (single use)
+
+# Two-factor authentication (TOTP) for staff. True: admins and managers without it are sent to
+# enrolment right after log-in and can do nothing else until it is on (recommended in
+# production; delegates and jurists may enrol too).
+REQUIRE_STAFF_2FA = False
+TOTP_ISSUER = "legaldesk"  # the name shown in authenticator apps
 
 # Localisation
 BABEL_DEFAULT_LOCALE = "fr"

@@ -67,6 +67,9 @@ def job_table(config) -> dict[str, Job]:
         Job("kb_index_queue", "legaldesk.kb.index_queue:drain_index_queue",
             "Applique les changements de fiches à l'index de recherche.",
             "interval", {"minutes": 1}),
+        Job("prune_auth", "legaldesk.auth.throttle:prune_auth_records",
+            "Efface les compteurs de connexion échus et les liens e-mail utilisés ou expirés.",
+            "interval", {"hours": 1}),
     ]
     return {job.name: job for job in jobs}
 

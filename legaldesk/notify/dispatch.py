@@ -10,7 +10,12 @@ from flask import current_app
 from sqlalchemy import select, update
 
 from legaldesk.core.extensions import db
-from legaldesk.notify.models import Outbox, OutboxStatus
+from legaldesk.notify.models import (
+    ONE_TIME_LINK_PURPOSES,
+    ONE_TIME_LINK_REMOVED,
+    Outbox,
+    OutboxStatus,
+)
 from legaldesk.notify.sending import (
     ChannelUnavailable,
     PermanentFailure,
@@ -114,6 +119,7 @@ def _mark_sent(row: Outbox, result: SendResult, now: datetime) -> None:
     row.sent_at = now
     row.provider_id = result.provider_id
     row.last_error = None
+    forget_one_time_link(row)
     message = db.session.get(Message, row.message_id) if row.message_id else None
     if message is not None:
         message.delivery_status = result.delivery_status
@@ -151,6 +157,13 @@ def _give_up(row: Outbox, error: str, now: datetime) -> None:
     row.status = OutboxStatus.DEAD
     row.last_error = error[:2000]
     row.next_attempt_at = now
+    forget_one_time_link(row)
     message = db.session.get(Message, row.message_id) if row.message_id else None
     if message is not None:
         message.delivery_status = "failed"
+
+
+def forget_one_time_link(row: Outbox) -> None:
+    """Blank a reset or invitation e-mail once it left (or never will): no live link is kept."""
+    if row.purpose in ONE_TIME_LINK_PURPOSES:
+        row.body = ONE_TIME_LINK_REMOVED

@@ -11,6 +11,11 @@ from sqlalchemy.orm import Mapped, mapped_column
 from legaldesk.core.extensions import db
 from legaldesk.core.models import enum_column, utcnow
 
+# Purposes whose body carries a single-use link (password reset, invitation): the dispatcher
+# blanks the body once the row is sent or dead, so the database keeps no live link.
+ONE_TIME_LINK_PURPOSES = frozenset({"password_reset", "invitation"})
+ONE_TIME_LINK_REMOVED = "[lien à usage unique retiré après envoi]"
+
 
 class OutboxStatus(StrEnum):
     """pending → sent, or pending → failed (retried) → dead after too many attempts."""

@@ -29,6 +29,14 @@ def queue_notification(
     return row
 
 
+def queue_link_mail(mail, *, now: datetime) -> Outbox | None:
+    """Queue an auth.tokens.LinkMail (reset or invitation link); nothing for None."""
+    if mail is None:
+        return None
+    return queue_notification(channel="email", recipient=mail.recipient, subject=mail.subject,
+                              body=mail.body, purpose=mail.purpose, now=now)
+
+
 def requester_address(ticket) -> tuple[str, str | None]:
     """The channel and address that reach a ticket's requester (WhatsApp tickets by WhatsApp)."""
     user, contact = ticket.requester_user, ticket.requester_contact

@@ -12,6 +12,8 @@ from legaldesk.core.errors import Forbidden, InvalidInput, RateLimited
 from legaldesk.core.extensions import db
 from tests.conftest import NOW, login
 
+STRONG = "tortue-lagune-piano-42"
+
 
 def test_passwords_are_hashed_and_checked(make):
     user = make.user("jurist", specialty="droit_social")
@@ -21,15 +23,17 @@ def test_passwords_are_hashed_and_checked(make):
         services.authenticate(user.email, "wrong-password", now=NOW)
 
 
-def test_lockout_after_repeated_failures(make, app):
+def test_account_slows_down_after_failures_and_never_locks_for_good(make, app):
     user = make.user("manager")
-    for _ in range(app.config["LOGIN_MAX_FAILURES"]):
+    free = app.config["LOGIN_ACCOUNT_FREE_FAILURES"]
+    for _ in range(free):
         with pytest.raises(InvalidInput):
-            services.authenticate(user.email, "nope-nope-nope", now=NOW)
-    with pytest.raises(RateLimited):
-        services.authenticate(user.email, make.password, now=NOW + timedelta(minutes=1))
-    later = NOW + timedelta(minutes=app.config["LOGIN_LOCKOUT_MINUTES"] + 1)
-    assert services.authenticate(user.email, make.password, now=later) == user
+            services.authenticate(user.email, "nope-nope-nope", now=NOW, ip="192.0.2.1")
+    with pytest.raises(RateLimited):  # even the right password waits its turn
+        services.authenticate(user.email, make.password, now=NOW + timedelta(seconds=5),
+                              ip="192.0.2.1")
+    later = NOW + timedelta(minutes=app.config["LOGIN_ACCOUNT_MAX_DELAY_MINUTES"])
+    assert services.authenticate(user.email, make.password, now=later, ip="192.0.2.1") == user
 
 
 def test_login_page_and_wrong_password(client, make):
@@ -78,13 +82,13 @@ def test_session_cookie_flags(tmp_path):
 
 def test_role_attachments_are_required(make):
     with pytest.raises(InvalidInput):
-        services.create_user(None, email="a@example.org", name="A", password="x" * 12,
+        services.create_user(None, email="a@example.org", name="A", password=STRONG,
                              role="adherent")
     with pytest.raises(InvalidInput):
-        services.create_user(None, email="j@example.org", name="J", password="x" * 12,
+        services.create_user(None, email="j@example.org", name="J", password=STRONG,
                              role="jurist")
     with pytest.raises(InvalidInput):
-        services.create_user(None, email="bad address", name="J", password="x" * 12,
+        services.create_user(None, email="bad address", name="J", password=STRONG,
                              role="manager")
 
 
@@ -92,9 +96,9 @@ def test_only_admin_manages_users(make):
     manager = make.user("manager")
     admin = make.user("admin")
     with pytest.raises(Forbidden):
-        services.create_user(manager, email="x@example.org", name="X", password="x" * 12,
+        services.create_user(manager, email="x@example.org", name="X", password=STRONG,
                              role="manager")
-    created = services.create_user(admin, email="x@example.org", name="X", password="x" * 12,
+    created = services.create_user(admin, email="x@example.org", name="X", password=STRONG,
                                    role="manager")
     assert created.id
 
@@ -140,10 +144,11 @@ def test_admin_creates_user_through_ui(client, make):
     response = client.post("/admin/users/new", data={
         "email": "nouveau@tilleuls.org", "name": "Nouvel Adhérent", "role": "adherent",
         "organisation": str(org.id), "region": "", "specialty": "", "locale": "fr",
-        "password": "un-mot-de-passe-long", "active": "y"})
+        "active": "y", "send_invitation": "y"})
     assert response.status_code == 302
     user = db.session.query(User).filter_by(email="nouveau@tilleuls.org").one()
     assert user.organisation_id == org.id
+    assert not services.has_usable_password(user)  # chosen through the invitation
 
 
 def test_admin_edits_topic_keywords(client, make):

@@ -1,0 +1,1 @@
+"""Account self-service: forgotten password, e-mailed links, two-factor settings, invitations."""
