@@ -9,6 +9,7 @@ from pathlib import Path
 from flask import Flask
 
 from legaldesk.core import config as default_config
+from legaldesk.core import security
 
 # Every module that defines tables: imported by the factory so metadata (and Alembic) sees all.
 MODEL_MODULES = (
@@ -32,8 +33,9 @@ def create_app(test_config: dict | None = None) -> Flask:
     if test_config:
         app.config.update(test_config)
     _finish_config(app)
-    _check_production(app)
+    security.check_deployment(app)
     _init_extensions(app)
+    security.init_security_headers(app)
     _register_blueprints(app)
     _register_cli(app)
     trust_proxies(app)
@@ -61,14 +63,6 @@ def _finish_config(app: Flask) -> None:
     if not app.config.get("KB_INDEX_DIR"):
         # The search index is a per-host cache of the database (opened lazily, per process).
         app.config["KB_INDEX_DIR"] = os.path.join(app.instance_path, "kb-index")
-
-
-def _check_production(app: Flask) -> None:
-    """Refuse to serve production with the development secret key."""
-    if app.config["DEPLOYMENT"] == "production" and (
-        app.config["SECRET_KEY"] == default_config.DEV_SECRET_KEY
-    ):
-        raise RuntimeError("LEGALDESK_SECRET_KEY must be set in production")
 
 
 def _init_extensions(app: Flask) -> None:

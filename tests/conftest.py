@@ -54,6 +54,7 @@ def app_config(tmp_dir: Path, url: str) -> dict:
     """Settings for a test app."""
     return {
         "TESTING": True,
+        "DEPLOYMENT": "development",  # accepts the short test key (production refuses it)
         "SECRET_KEY": "test-secret",
         "SQLALCHEMY_DATABASE_URI": url,
         "WTF_CSRF_ENABLED": False,
