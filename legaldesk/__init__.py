@@ -83,7 +83,7 @@ def _init_extensions(app: Flask) -> None:
     login_manager.login_view = "auth.login"
     login_manager.login_message_category = "info"
 
-    from legaldesk.auth.services import load_user
+    from legaldesk.auth.sessions import load_user
 
     login_manager.user_loader(load_user)
     login_manager.localize_callback = _lazy_gettext

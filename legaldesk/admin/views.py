@@ -4,15 +4,16 @@ from __future__ import annotations
 
 from flask import Blueprint, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
-from flask_login import current_user
+from flask_login import current_user, login_user
 from sqlalchemy import select
 
 from legaldesk.admin.forms import OrganisationForm, RegionForm, TopicForm, UserForm
 from legaldesk.auth import services as auth
 from legaldesk.auth.models import ORGANISATION_KINDS, Organisation, Region, Role, Specialty, User
+from legaldesk.auth.sessions import end_sessions
 from legaldesk.core.errors import LegalDeskError, NotFound
 from legaldesk.core.extensions import db
-from legaldesk.core.web import roles_required
+from legaldesk.core.web import commit_or_flash, roles_required
 from legaldesk.tickets import services as tickets
 from legaldesk.tickets.models import Topic
 
@@ -59,8 +60,24 @@ def _save_user(existing: User | None, form: UserForm):
     if existing is None:
         return auth.create_user(current_user, email=form.email.data,
                                 password=form.password.data or "", **fields)
-    return auth.update_user(current_user, existing, active=form.active.data,
+    user = auth.update_user(current_user, existing, active=form.active.data,
                             password=form.password.data or None, **fields)
+    if user.id == current_user.id:
+        login_user(user)  # a new password ended the admin's other sessions, not this one
+    return user
+
+
+@bp.route("/users/<int:user_id>/end-sessions", methods=["POST"])
+@roles_required("admin")
+def end_user_sessions(user_id: int):
+    """Log a user out everywhere: every session and remember-me cookie of theirs ends."""
+    user = _get(User, user_id)
+    if user is None:
+        raise NotFound(_("Utilisateur introuvable."))
+    return commit_or_flash(
+        lambda: end_sessions(current_user, user),
+        _("Toutes les sessions de %(name)s sont fermées.", name=user.name),
+        url_for("admin.user", user_id=user_id))
 
 
 def _user_choices(form: UserForm) -> None:

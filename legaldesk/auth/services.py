@@ -18,16 +18,11 @@ from legaldesk.auth.models import (
     User,
 )
 from legaldesk.auth.reference import OUTSIDE_TERRITORIES, REGIONS, name_key
+from legaldesk.auth.sessions import end_sessions
 from legaldesk.core.errors import Forbidden, InvalidInput, NotFound, RateLimited
 from legaldesk.core.extensions import db
 
 MIN_PASSWORD_LENGTH = 10
-
-
-def load_user(user_id: str) -> User | None:
-    """Flask-Login loader: an active user by id."""
-    user = db.session.get(User, int(user_id))
-    return user if user is not None and user.active else None
 
 
 def normalise_email(address: str) -> str:
@@ -126,9 +121,13 @@ def create_user(
 
 
 def update_user(actor: User | None, user: User, **changes) -> User:
-    """Change a user's fields (admins only); a 'password' change is hashed. Caller commits."""
+    """Change a user's fields (admins only); a 'password' change is hashed. Caller commits.
+
+    A new password or a deactivation ends every session of the user.
+    """
     if actor is not None:
         require_role(actor, Role.ADMIN)
+    was_active = user.active
     password = changes.pop("password", None)
     if password:
         user.password_hash = hash_password(password)
@@ -140,6 +139,8 @@ def update_user(actor: User | None, user: User, **changes) -> User:
             raise InvalidInput(f"Champ non modifiable : {field}")
         setattr(user, field, value)
     _check_role_attachments(user.role, user.organisation, user.region, user.specialty)
+    if password or (was_active and not user.active):
+        end_sessions(None, user)
     db.session.flush()
     return user
 

@@ -10,6 +10,7 @@ from flask_login import current_user, login_required, login_user, logout_user
 
 from legaldesk.auth.forms import LoginForm
 from legaldesk.auth.services import authenticate
+from legaldesk.auth.sessions import end_sessions
 from legaldesk.core.errors import LegalDeskError
 from legaldesk.core.extensions import db
 from legaldesk.core.web import now
@@ -43,7 +44,9 @@ def _safe_next(target: str | None) -> str:
 @bp.route("/logout", methods=["POST"])
 @login_required
 def logout():
-    """Log out (POST with CSRF)."""
+    """Log out (POST with CSRF): every session and remember-me cookie of the user ends."""
+    end_sessions(current_user, current_user._get_current_object())
+    db.session.commit()
     logout_user()
     flash(_("Vous êtes déconnecté(e)."), "info")
     return redirect(url_for("auth.login"))
