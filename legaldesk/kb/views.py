@@ -45,6 +45,7 @@ from wtforms.validators import DataRequired, Length, Optional
 
 from legaldesk.core.errors import LegalDeskError
 from legaldesk.core.extensions import db
+from legaldesk.core.validation import HttpUrl
 from legaldesk.core.web import commit_or_flash, now, roles_required
 from legaldesk.kb import services
 from legaldesk.kb.markdown import render_markdown
@@ -108,7 +109,7 @@ class NoteForm(FlaskForm):
     review_by = DateField(_l("À revoir avant le"), validators=[Optional()])
     sources = TextAreaField(_l("Sources (une par ligne : libellé | lien)"),
                             validators=[Length(max=10000)])
-    url = StringField(_l("Lien externe"), validators=[Optional(), Length(max=500)])
+    url = StringField(_l("Lien externe"), validators=[Optional(), Length(max=500), HttpUrl()])
     change_summary = StringField(_l("Résumé de la modification"), validators=[Length(max=300)])
     revision = HiddenField()
 
