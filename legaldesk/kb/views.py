@@ -535,16 +535,23 @@ def _rate_key() -> str:
     return f"ip:{request.remote_addr or '?'}"
 
 
-@bp.route("/suggest")
+@bp.route("/suggest", methods=["POST"])
 def suggest():
-    """JSON: published notes matching a question being typed (rate-limited)."""
+    """JSON: published notes matching a question being typed (rate-limited).
+
+    POST with the CSRF token in the X-CSRFToken header and the question in a JSON body: the
+    question may hold health or other personal details, which must never reach a URL (access
+    logs, browser history, Referer).
+    """
     limit = current_app.config["KB_SUGGEST_RATE_PER_MINUTE"]
     if not _limiter().hit(_rate_key(), limit, time.time()):
         return jsonify(error=_("Trop de requêtes, réessayez dans une minute.")), 429
+    data = request.get_json(silent=True)
+    data = data if isinstance(data, dict) else {}
     actor = _actor()
     hits = _optional(lambda: services.suggest_notes(
-        actor, request.args.get("q", "")[:5000], limit=current_app.config["KB_SUGGEST_LIMIT"]))
-    _remember_shown(actor, request.args.get("session"), hits)
+        actor, str(data.get("q") or "")[:5000], limit=current_app.config["KB_SUGGEST_LIMIT"]))
+    _remember_shown(actor, data.get("session"), hits)
     return jsonify(suggestions=[{
         "id": int(h.id), "title": h.title, "url": url_for("kb.note", note_id=int(h.id)),
         "snippet": html.unescape(re.sub(r"</?mark>", "", h.snippet)),
