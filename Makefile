@@ -5,7 +5,9 @@ BIN := $(VENV)/bin
 HOST ?= 127.0.0.1
 PORT ?= 5000
 # Development server over plain http on loopback: cookies cannot be "Secure" there.
-DEV_ENV := LEGALDESK_SESSION_COOKIE_SECURE=false LEGALDESK_REMEMBER_COOKIE_SECURE=false
+# Production is the default (it refuses the built-in secret key): ask for development explicitly.
+DEV_ENV := LEGALDESK_DEPLOYMENT=development \
+	LEGALDESK_SESSION_COOKIE_SECURE=false LEGALDESK_REMEMBER_COOKIE_SECURE=false
 
 .PHONY: run test test-sqlite test-postgres install install-test translations lint bench clean
 

@@ -80,7 +80,8 @@ def fresh_database(kind: str, work: Path, name: str, pg_url: str | None) -> str:
 
 def settings(url: str, work: Path) -> dict:
     """App settings for a bench database."""
-    return {"SQLALCHEMY_DATABASE_URI": url, "SECRET_KEY": "bench-secret",
+    return {"SQLALCHEMY_DATABASE_URI": url, "DEPLOYMENT": "development",
+            "SECRET_KEY": "bench-secret",
             "ATTACHMENTS_DIR": str(work / "attachments"), "KB_INDEX_DIR": str(work / "kb-index"),
             "INTAKE_ACKNOWLEDGE": True}
 

@@ -40,7 +40,8 @@ def fresh_app(backend: str, name: str = "legaldesk_bench"):
         url = PG_ADMIN_URL.rsplit("/", 1)[0] + "/" + name
     else:
         url = f"sqlite:///{Path(tempfile.mkdtemp()) / (name + '.sqlite')}"
-    app = create_app({"TESTING": True, "SECRET_KEY": "bench", "SQLALCHEMY_DATABASE_URI": url,
+    app = create_app({"TESTING": True, "DEPLOYMENT": "development", "SECRET_KEY": "bench",
+                      "SQLALCHEMY_DATABASE_URI": url,
                       "WTF_CSRF_ENABLED": False, "SESSION_COOKIE_SECURE": False})
     with app.app_context():
         from legaldesk.tickets.seed import seed_reference_data

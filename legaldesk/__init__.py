@@ -9,6 +9,7 @@ from pathlib import Path
 from flask import Flask
 
 from legaldesk.core import config as default_config
+from legaldesk.core import security
 
 # Every module that defines tables: imported by the factory so metadata (and Alembic) sees all.
 MODEL_MODULES = (
@@ -32,8 +33,9 @@ def create_app(test_config: dict | None = None) -> Flask:
     if test_config:
         app.config.update(test_config)
     _finish_config(app)
-    _check_production(app)
+    security.check_deployment(app)
     _init_extensions(app)
+    security.init_security_headers(app)
     _register_blueprints(app)
     _register_cli(app)
     trust_proxies(app)
@@ -63,14 +65,6 @@ def _finish_config(app: Flask) -> None:
         app.config["KB_INDEX_DIR"] = os.path.join(app.instance_path, "kb-index")
 
 
-def _check_production(app: Flask) -> None:
-    """Refuse to serve production with the development secret key."""
-    if app.config["DEPLOYMENT"] == "production" and (
-        app.config["SECRET_KEY"] == default_config.DEV_SECRET_KEY
-    ):
-        raise RuntimeError("LEGALDESK_SECRET_KEY must be set in production")
-
-
 def _init_extensions(app: Flask) -> None:
     """Bind extensions, SQLite pragmas, login loading and locale selection."""
     for module in MODEL_MODULES:  # every model registered before use
@@ -89,7 +83,7 @@ def _init_extensions(app: Flask) -> None:
     login_manager.login_view = "auth.login"
     login_manager.login_message_category = "info"
 
-    from legaldesk.auth.services import load_user
+    from legaldesk.auth.sessions import load_user
 
     login_manager.user_loader(load_user)
     login_manager.localize_callback = _lazy_gettext

@@ -37,19 +37,29 @@ class LiveServer:
 
 @dataclass
 class PageProblems:
-    """Server errors, console errors and uncaught exceptions seen while browsing."""
+    """Server errors, console errors, CSP problems and uncaught exceptions seen while browsing."""
 
     server_errors: list[str] = field(default_factory=list)
     console_errors: list[str] = field(default_factory=list)
     page_errors: list[str] = field(default_factory=list)
+    csp_violations: list[str] = field(default_factory=list)
+    pages_without_csp: list[str] = field(default_factory=list)
+    pages_seen: int = 0
 
     def record_response(self, response: Response) -> None:
-        """Keep every 5xx answer."""
+        """Keep every 5xx answer, and every page served without a Content-Security-Policy."""
         if response.status >= 500:
             self.server_errors.append(f"{response.status} {response.request.method} {response.url}")
+        if response.request.resource_type == "document":
+            self.pages_seen += 1
+            if "content-security-policy" not in response.headers:
+                self.pages_without_csp.append(f"no CSP header: {response.url}")
 
     def record_console(self, message: ConsoleMessage) -> None:
         """Keep console errors, except the browser's own favicon probe (the app has no icon)."""
+        if "Content Security Policy" in message.text:  # Chromium reports each violation
+            self.csp_violations.append(f"CSP violation: {message.text} at {message.location}")
+            return
         if message.type != "error":
             return
         if message.location.get("url", "").endswith("/favicon.ico"):
@@ -62,7 +72,8 @@ class PageProblems:
 
     def all(self) -> list[str]:
         """Every problem, for one assertion with a readable message."""
-        return self.server_errors + self.console_errors + self.page_errors
+        return (self.server_errors + self.console_errors + self.page_errors
+                + self.csp_violations + self.pages_without_csp)
 
 
 class _QuietRequestHandler(WSGIRequestHandler):

@@ -54,6 +54,7 @@ def app_config(tmp_dir: Path, url: str) -> dict:
     """Settings for a test app."""
     return {
         "TESTING": True,
+        "DEPLOYMENT": "development",  # accepts the short test key (production refuses it)
         "SECRET_KEY": "test-secret",
         "SQLALCHEMY_DATABASE_URI": url,
         "WTF_CSRF_ENABLED": False,
@@ -178,3 +179,25 @@ def login(client, user, password: str = Factory.password):
     response = client.post("/login", data={"email": user.email, "password": password})
     assert response.status_code == 302, response.get_data(as_text=True)[:500]
     return response
+
+
+ENGLISH_PO_PATH = (Path(__file__).parent.parent / "legaldesk" / "translations" / "en"
+                   / "LC_MESSAGES" / "messages.po")
+
+
+@pytest.fixture
+def english_catalog(app):
+    """Compile the English .po when its .mo is missing or older (like `make translations`)."""
+    from babel.messages.mofile import write_mo
+    from babel.messages.pofile import read_po
+    from flask_babel import get_babel
+
+    compiled = ENGLISH_PO_PATH.with_suffix(".mo")
+    if not compiled.exists() or compiled.stat().st_mtime < ENGLISH_PO_PATH.stat().st_mtime:
+        partial = compiled.with_suffix(f".mo.{os.getpid()}")
+        with ENGLISH_PO_PATH.open("rb") as source, partial.open("wb") as handle:
+            write_mo(handle, read_po(source), use_fuzzy=True)
+        os.replace(partial, compiled)  # atomic: a parallel run never reads half a file
+        get_babel(app).domain_instance.cache.clear()  # drop translations loaded before
+    return compiled
+

@@ -115,6 +115,18 @@ def claim_and_answer(page: Page) -> None:
     expect(page.locator(".history")).to_contain_text(ESCALATION_REASON)
 
 
+def read_dashboard_and_knowledge_base(page: Page) -> None:
+    """The jurist reads the SLA dashboard (charts are SVG images) and the knowledge base."""
+    page.get_by_role("link", name="Délais", exact=True).click()
+    expect(page_heading(page)).to_have_text("Délais de réponse du service juridique")
+    charts = page.locator("img.chart")
+    expect(charts).to_have_count(4)
+    for index in range(4):  # each image decoded and drawn under the page's CSP
+        assert charts.nth(index).evaluate("img => img.complete && img.naturalWidth > 0")
+    page.get_by_role("link", name="Base de connaissances", exact=True).click()
+    expect(page_heading(page)).to_have_text("Base de connaissances")
+
+
 def read_answer(page: Page, reference: str) -> None:
     """The adherent finds the answered ticket in its list and reads the answer."""
     expect(page_heading(page)).to_have_text("Les demandes de AI Les Tilleuls")
@@ -129,8 +141,13 @@ def read_answer(page: Page, reference: str) -> None:
 
 @pytest.mark.browser
 def test_question_escalated_answered_and_read(live_server: LiveServer, accounts, tmp_path):
-    """The "done means" scenario through the real French pages, with no server or JS error."""
+    """The "done means" scenario through the real French pages, with no server or JS error,
+    every page under a Content-Security-Policy and no CSP violation."""
     with chromium_session(live_server) as browser:
+        first = browser.goto("/login")
+        csp = first.headers["content-security-policy"]
+        assert "script-src 'self'" in csp and "frame-ancestors 'none'" in csp
+        assert "unsafe-inline" not in csp
         log_in(browser, accounts["adherent"])
         reference = ask_question(browser)
         log_out(browser.page)
@@ -143,16 +160,20 @@ def test_question_escalated_answered_and_read(live_server: LiveServer, accounts,
         log_in(browser, accounts["jurist"])
         open_from_queue(browser.page, "File nationale", reference)
         claim_and_answer(browser.page)
+        read_dashboard_and_knowledge_base(browser.page)
         log_out(browser.page)
 
         log_in(browser, accounts["adherent"])
         read_answer(browser.page, reference)
         browser.page.screenshot(path=tmp_path / "answered-ticket.png", full_page=True)
         problems = browser.problems.all()
+        csp_problems = browser.problems.csp_violations + browser.problems.pages_without_csp
+        pages_seen = browser.problems.pages_seen
 
     db.session.expire_all()
     ticket = db.session.scalar(select(Ticket).where(Ticket.reference == reference))
     assert (ticket.status, ticket.queue, ticket.assignee.email) == (
         "answered", "national", accounts["jurist"])
     db.session.rollback()
+    assert pages_seen > 15 and not csp_problems, "\n".join(csp_problems)
     assert not problems, "\n".join(problems)

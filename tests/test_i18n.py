@@ -2,14 +2,11 @@
 
 from __future__ import annotations
 
-import os
 import re
 from pathlib import Path
 
 import pytest
-from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
-from flask_babel import get_babel
 
 import legaldesk
 from legaldesk.core.extensions import db
@@ -30,19 +27,6 @@ def read_catalog(path: Path):
 def live_entries(catalog) -> list:
     """Entries that count: not the header, not fuzzy (obsolete ones are not iterated)."""
     return [message for message in catalog if message.id and not message.fuzzy]
-
-
-@pytest.fixture
-def english_catalog(app):
-    """Compile the English .po when its .mo is missing or older (like `make translations`)."""
-    compiled = ENGLISH_PO.with_suffix(".mo")
-    if not compiled.exists() or compiled.stat().st_mtime < ENGLISH_PO.stat().st_mtime:
-        partial = compiled.with_suffix(f".mo.{os.getpid()}")
-        with partial.open("wb") as handle:
-            write_mo(handle, read_catalog(ENGLISH_PO), use_fuzzy=True)
-        os.replace(partial, compiled)  # atomic: a parallel run never reads half a file
-        get_babel(app).domain_instance.cache.clear()  # drop translations loaded before
-    return compiled
 
 
 @pytest.fixture

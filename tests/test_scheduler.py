@@ -92,7 +92,7 @@ def _wait_for(engine, holder: str, deadline_seconds: float = 60) -> None:
 
 def _start(url: str, holder: str, log: Path) -> subprocess.Popen:
     env = dict(os.environ, LEGALDESK_SQLALCHEMY_DATABASE_URI=url,
-               LEGALDESK_SECRET_KEY="test-secret")
+               LEGALDESK_DEPLOYMENT="development", LEGALDESK_SECRET_KEY="test-secret")
     with log.open("w") as output:  # the child keeps its own copy of the descriptor
         return subprocess.Popen(
             [sys.executable, "-m", "legaldesk", "scheduler", "--holder", holder,

@@ -10,6 +10,7 @@ from sqlalchemy import select
 from legaldesk.admin.forms import NewUserForm, OrganisationForm, RegionForm, TopicForm, UserForm
 from legaldesk.auth import services as auth
 from legaldesk.auth.models import ORGANISATION_KINDS, Organisation, Region, Role, Specialty, User
+from legaldesk.auth.sessions import end_sessions
 from legaldesk.auth.tokens import invite_user, link_base_url
 from legaldesk.auth.twofactor import remove_two_factor, two_factor_enabled
 from legaldesk.core.errors import LegalDeskError, NotFound
@@ -99,6 +100,19 @@ def user_remove_two_factor(user_id: int):
     return commit_or_flash(lambda: remove_two_factor(current_user, existing),
                            _("Double authentification retirée."),
                            url_for("admin.user", user_id=existing.id))
+
+
+@bp.route("/users/<int:user_id>/end-sessions", methods=["POST"])
+@roles_required("admin")
+def end_user_sessions(user_id: int):
+    """Log a user out everywhere: every session and remember-me cookie of theirs ends."""
+    user = _get(User, user_id)
+    if user is None:
+        raise NotFound(_("Utilisateur introuvable."))
+    return commit_or_flash(
+        lambda: end_sessions(current_user, user),
+        _("Toutes les sessions de %(name)s sont fermées.", name=user.name),
+        url_for("admin.user", user_id=user_id))
 
 
 def _user_choices(form: UserForm) -> None:

@@ -132,10 +132,17 @@ class User(UserMixin, db.Model):
     backup_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     last_login_at: Mapped[datetime | None] = mapped_column(DateTime)
     created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+    # Part of the login identity (session and remember-me cookie): bumping it (log-out, password
+    # change, deactivation, "log out everywhere") ends every session of the user at once.
+    session_version: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
 
     organisation: Mapped[Organisation | None] = relationship()
     region: Mapped[Region | None] = relationship()
     backup: Mapped[User | None] = relationship(remote_side=[id])
+
+    def get_id(self) -> str:
+        """Flask-Login identity "id:session_version": an old version no longer loads the user."""
+        return f"{self.id}:{self.session_version or 0}"
 
     @property
     def is_active(self) -> bool:  # Flask-Login: inactive users cannot log in

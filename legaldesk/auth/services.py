@@ -24,6 +24,7 @@ from legaldesk.auth.models import (
 )
 from legaldesk.auth.passwords import check_password_policy
 from legaldesk.auth.reference import OUTSIDE_TERRITORIES, REGIONS, name_key
+from legaldesk.auth.sessions import end_sessions
 from legaldesk.auth.throttle import (
     account_key,
     account_policy,
@@ -40,12 +41,6 @@ from legaldesk.core.models import utcnow
 
 # A stored hash no password matches: invited users until they choose theirs.
 UNUSABLE_PASSWORD_PREFIX = "!"
-
-
-def load_user(user_id: str) -> User | None:
-    """Flask-Login loader: an active user by id."""
-    user = db.session.get(User, int(user_id))
-    return user if user is not None and user.active else None
 
 
 def normalise_email(address: str) -> str:
@@ -165,7 +160,10 @@ def create_user(
 
 
 def update_user(actor: User | None, user: User, **changes) -> User:
-    """Change a user's fields (admins only); a 'password' must pass the policy. Caller commits."""
+    """Change a user's fields (admins only); a 'password' must pass the policy. Caller commits.
+
+    A new password or a deactivation ends every session of the user.
+    """
     if actor is not None:
         require_role(actor, Role.ADMIN)
     before = _snapshot("user", user)
@@ -184,6 +182,8 @@ def update_user(actor: User | None, user: User, **changes) -> User:
     if user.role != before["role"]:
         extra["role"] = [str(before["role"]), str(user.role)]
     _audit_changes(actor, "admin.user_changed", "user", str(user.id), user, before, extra)
+    if before["active"] and not user.active:
+        end_sessions(None, user)
     db.session.flush()
     return user
 
@@ -200,9 +200,10 @@ def unusable_password() -> str:
 
 
 def set_password(user: User, password: str, *, now: datetime) -> None:
-    """Give a user a new password (policy applies) and revoke its unused e-mailed links."""
+    """Give a user a new password (policy applies), revoke its e-mailed links, end its sessions."""
     user.password_hash = hash_password(password, user_inputs=(user.email, user.name))
     revoke_tokens(user, now=now)
+    end_sessions(None, user)  # every session and remember-me cookie of the old password ends
     db.session.flush()
 
 

@@ -24,6 +24,7 @@ from legaldesk.auth.errors import translated_message
 from legaldesk.auth.forms import CodeForm, LoginForm
 from legaldesk.auth.models import User
 from legaldesk.auth.services import authenticate, record_login
+from legaldesk.auth.sessions import end_sessions
 from legaldesk.auth.twofactor import must_enrol, two_factor_enabled, verify_second_factor
 from legaldesk.core.errors import LegalDeskError
 from legaldesk.core.extensions import db
@@ -145,7 +146,9 @@ def _safe_next(target: str | None) -> str:
 @bp.route("/logout", methods=["POST"])
 @login_required
 def logout():
-    """Log out (POST with CSRF)."""
+    """Log out (POST with CSRF): every session and remember-me cookie of the user ends."""
+    end_sessions(current_user, current_user._get_current_object())
+    db.session.commit()
     logout_user()
     flash(_("Vous êtes déconnecté(e)."), "info")
     return redirect(url_for("auth.login"))

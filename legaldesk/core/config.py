@@ -3,8 +3,12 @@
 DEV_SECRET_KEY = "dev-only-not-secret"
 
 # Flask / security
-SECRET_KEY = DEV_SECRET_KEY
-DEPLOYMENT = "development"  # "production" refuses to start with the dev SECRET_KEY
+SECRET_KEY = DEV_SECRET_KEY  # production needs a random key of at least 32 bytes
+# Fail closed: "production" (the default) refuses the built-in or a short SECRET_KEY and debug
+# mode; only an explicit "development" (`make run`, the tests) accepts them.
+DEPLOYMENT = "production"
+FORCE_HTTPS = True  # production: redirect plain-http requests to https (see PROXY_COUNT)
+HSTS_SECONDS = 365 * 24 * 3600  # production: Strict-Transport-Security max-age (0: no header)
 SESSION_COOKIE_SECURE = True
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"

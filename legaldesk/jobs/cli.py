@@ -75,13 +75,15 @@ def serve_command(host: str, port: int, with_scheduler: bool):
     from flask import current_app
     from werkzeug.serving import run_simple
 
+    from legaldesk.core.access_log import PathOnlyRequestHandler
+
     scheduler = None
     if with_scheduler:
         # Its own process, as in production: it holds the lease, the web server does not.
         scheduler = subprocess.Popen([sys.executable, "-m", "legaldesk", "scheduler"])
     try:
         run_simple(host, port, current_app._get_current_object(), threaded=True,
-                   use_reloader=False)
+                   use_reloader=False, request_handler=PathOnlyRequestHandler)
     finally:
         if scheduler is not None:
             scheduler.terminate()

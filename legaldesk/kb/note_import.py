@@ -13,6 +13,7 @@ from sqlalchemy import select
 from legaldesk.auth.models import User
 from legaldesk.core.errors import InvalidInput
 from legaldesk.core.extensions import db
+from legaldesk.core.validation import is_http_url
 from legaldesk.kb.models import Audience, BodyFormat, Note, NoteKind, NoteStatus
 from legaldesk.kb.permissions import require_writer
 from legaldesk.kb.services import create_note, update_note
@@ -80,7 +81,7 @@ def _import_fields(record: dict, known_topics: set[str]) -> dict:
     if not isinstance(body, str) or not body.strip():
         raise InvalidInput(f"{ref} : texte manquant")
     url = record.get("url") or None
-    if url is not None and not re.match(r"^https?://", str(url)):
+    if url is not None and not is_http_url(str(url)):
         raise InvalidInput(f"{ref} : adresse web invalide")
     topics = [t for t in record.get("topics") or [] if isinstance(t, str) and t in known_topics]
     return {"external_ref": ref, "title": title, "body_markdown": body, "url": url,

@@ -8,7 +8,6 @@ the truth.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterable, Sequence
 from datetime import date, datetime
 
@@ -18,6 +17,7 @@ from legaldesk.auth.models import User
 from legaldesk.auth.services import require_role
 from legaldesk.core.errors import Conflict, InvalidInput, NotFound
 from legaldesk.core.extensions import db
+from legaldesk.core.validation import check_http_url
 from legaldesk.kb import anonymise as anon
 from legaldesk.kb.index_queue import enqueue_index
 from legaldesk.kb.models import (
@@ -135,7 +135,7 @@ def _apply_fields(note: Note, values: dict) -> None:
     if note.valid_as_of and note.review_by and note.review_by < note.valid_as_of:
         raise InvalidInput("La date de révision doit suivre la date de validité.")
     note.sources = _sources(values.get("sources") or ())
-    note.url = _http_url(values.get("url"), "Lien") if values.get("url") else None
+    note.url = check_http_url(values.get("url"), "Lien") if values.get("url") else None
 
 
 def _choice(enum_cls, value, label: str) -> str:
@@ -184,17 +184,10 @@ def _sources(sources: Iterable[dict]) -> list[dict]:
         if not label and not url:
             continue
         cleaned.append({"label": (label or url)[:300],
-                        "url": _http_url(url, "Source") if url else ""})
+                        "url": check_http_url(url, "Source") if url else ""})
     if len(cleaned) > MAX_SOURCES:
         raise InvalidInput(f"Au plus {MAX_SOURCES} sources.")
     return cleaned
-
-
-def _http_url(value: str, label: str) -> str:
-    value = (value or "").strip()
-    if not re.match(r"^https?://[^\s/]+\.[^\s]+$", value, re.I) or len(value) > 500:
-        raise InvalidInput(f"{label} : adresse web invalide ({value[:80]}).")
-    return value
 
 
 def parse_sources(text: str) -> list[dict]:

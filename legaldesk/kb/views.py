@@ -45,6 +45,7 @@ from wtforms.validators import DataRequired, Length, Optional
 
 from legaldesk.core.errors import LegalDeskError
 from legaldesk.core.extensions import db
+from legaldesk.core.validation import HttpUrl
 from legaldesk.core.web import commit_or_flash, now, roles_required
 from legaldesk.kb import (
     deflection,
@@ -117,7 +118,7 @@ class NoteForm(FlaskForm):
     review_by = DateField(_l("À revoir avant le"), validators=[Optional()])
     sources = TextAreaField(_l("Sources (une par ligne : libellé | lien)"),
                             validators=[Length(max=10000)])
-    url = StringField(_l("Lien externe"), validators=[Optional(), Length(max=500)])
+    url = StringField(_l("Lien externe"), validators=[Optional(), Length(max=500), HttpUrl()])
     change_summary = StringField(_l("Résumé de la modification"), validators=[Length(max=300)])
     revision = HiddenField()
 
@@ -544,16 +545,23 @@ def _rate_key() -> str:
     return f"ip:{request.remote_addr or '?'}"
 
 
-@bp.route("/suggest")
+@bp.route("/suggest", methods=["POST"])
 def suggest():
-    """JSON: published notes matching a question being typed (rate-limited)."""
+    """JSON: published notes matching a question being typed (rate-limited).
+
+    POST with the CSRF token in the X-CSRFToken header and the question in a JSON body: the
+    question may hold health or other personal details, which must never reach a URL (access
+    logs, browser history, Referer).
+    """
     limit = current_app.config["KB_SUGGEST_RATE_PER_MINUTE"]
     if not _limiter().hit(_rate_key(), limit, time.time()):
         return jsonify(error=_("Trop de requêtes, réessayez dans une minute.")), 429
+    data = request.get_json(silent=True)
+    data = data if isinstance(data, dict) else {}
     actor = _actor()
     hits = _optional(lambda: note_search.suggest_notes(
-        actor, request.args.get("q", "")[:5000], limit=current_app.config["KB_SUGGEST_LIMIT"]))
-    _remember_shown(actor, request.args.get("session"), hits)
+        actor, str(data.get("q") or "")[:5000], limit=current_app.config["KB_SUGGEST_LIMIT"]))
+    _remember_shown(actor, data.get("session"), hits)
     return jsonify(suggestions=[{
         "id": int(h.id), "title": h.title, "url": url_for("kb.note", note_id=int(h.id)),
         "snippet": html.unescape(re.sub(r"</?mark>", "", h.snippet)),

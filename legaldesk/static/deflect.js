@@ -1,6 +1,7 @@
 /* Knowledge-base helpers, CSP-friendly (no inline script, no HTML injection):
- * 1. beside the ask form, suggest notes while the member types (GET /kb/suggest) and record
- *    when one is opened (POST /kb/suggest/opened with the CSRF token header);
+ * 1. beside the ask form, suggest notes while the member types (POST /kb/suggest: the question
+ *    travels in the body, never in a URL that access logs keep) and record when one is opened
+ *    (POST /kb/suggest/opened); both send the CSRF token header;
  * 2. on a ticket, "insert link" buttons append a note's link to the answer textarea.
  * Without JavaScript the form still works and the panel simply stays hidden. */
 (function () {
@@ -58,11 +59,12 @@
       lastQuery = text;
       if (pending && pending.abort) { pending.abort(); }
       pending = window.AbortController ? new AbortController() : null;
-      var url = panel.dataset.url + "?q=" + encodeURIComponent(text) +
-        "&session=" + encodeURIComponent(panel.dataset.session);
-      fetch(url, {
+      fetch(panel.dataset.url, {
+        method: "POST",
         credentials: "same-origin",
-        headers: { "Accept": "application/json" },
+        headers: { "Accept": "application/json", "Content-Type": "application/json",
+                   "X-CSRFToken": panel.dataset.csrf },
+        body: JSON.stringify({ q: text, session: panel.dataset.session }),
         signal: pending ? pending.signal : undefined
       }).then(function (response) {
         return response.ok ? response.json() : { suggestions: [] };

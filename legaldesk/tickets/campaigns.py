@@ -11,6 +11,7 @@ from legaldesk.auth.models import Role, User
 from legaldesk.auth.services import require_role
 from legaldesk.core.errors import InvalidInput, NotFound
 from legaldesk.core.extensions import db
+from legaldesk.core.validation import check_http_url
 from legaldesk.tickets.access import get_ticket, visible_tickets
 from legaldesk.tickets.history import set_ticket_field
 from legaldesk.tickets.models import OPEN_STATUSES, Campaign, Status, Ticket
@@ -33,7 +34,8 @@ def save_campaign(actor: User | None, code: str, *, label: str, keywords: Iterab
     campaign.label = label.strip() or code
     campaign.keywords = [k.strip() for k in keywords if k.strip()]
     campaign.canned_answer = canned_answer.strip()
-    campaign.note_url = (note_url or "").strip() or None
+    campaign.note_url = check_http_url(note_url, "Lien vers la fiche") if (
+        note_url or "").strip() else None
     campaign.deadline = deadline
     campaign.active = active
     db.session.flush()

@@ -14,6 +14,8 @@ from wtforms import (
 )
 from wtforms.validators import DataRequired, Length, Optional
 
+from legaldesk.core.validation import HttpUrl
+
 
 class AskForm(FlaskForm):
     """An adherent's question."""
@@ -102,7 +104,8 @@ class CampaignForm(FlaskForm):
     label = StringField(_l("Libellé"), validators=[DataRequired(), Length(max=200)])
     keywords = TextAreaField(_l("Expressions déclenchantes (une par ligne)"))
     canned_answer = TextAreaField(_l("Réponse type"))
-    note_url = StringField(_l("Lien vers la fiche de référence"), validators=[Optional()])
+    note_url = StringField(_l("Lien vers la fiche de référence"),
+                           validators=[Optional(), Length(max=500), HttpUrl()])
 
 
 class CampaignAnswerForm(FlaskForm):

@@ -201,6 +201,7 @@ def _resolve_requester(actor, requester, contact, organisation, channel):
         organisation = requester.organisation
     if contact is not None and organisation is None:
         organisation = contact.organisation
+    _check_requester_belongs(requester, contact, organisation)
     if requester is None and contact is None and organisation is None:
         if actor is None:
             raise InvalidInput("Demandeur inconnu.")
@@ -209,6 +210,18 @@ def _resolve_requester(actor, requester, contact, organisation, channel):
             and organisation.region_id != actor.region_id):
         raise Forbidden("Un délégué n'enregistre que les demandes de sa délégation.")
     return requester, organisation
+
+
+def _check_requester_belongs(requester, contact, organisation) -> None:
+    """A question logged for an organisation comes from one of its people, never another's."""
+    if organisation is None:
+        return
+    if requester is not None and requester.organisation_id != organisation.id:
+        raise InvalidInput("Le demandeur choisi n'appartient pas à la structure choisie : "
+                           "choisissez une personne de cette structure, ou la structure seule.")
+    if contact is not None and contact.organisation_id not in (None, organisation.id):
+        raise InvalidInput("Le contact choisi appartient à une autre structure.")
+
 
 def _received_at(channel: Channel, received_at: datetime | None, now: datetime) -> datetime:
     """The clock starts at real receipt; a receipt time in the future is refused."""

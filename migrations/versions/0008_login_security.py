@@ -4,13 +4,13 @@ The per-user lockout columns users.failed_logins / users.locked_until go: login_
 replaces them.
 
 Revision ID: 0008
-Revises: 0006
+Revises: 0007
 """
 import sqlalchemy as sa
 from alembic import op
 
 revision = "0008"
-down_revision = "0006"
+down_revision = "0007"
 branch_labels = None
 depends_on = None
 

@@ -74,7 +74,8 @@ def test_csrf_is_enforced(app, make):
 
 def test_session_cookie_flags(tmp_path):
     from legaldesk import create_app
-    app = create_app({"SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path / 'c.sqlite'}"})
+    app = create_app({"DEPLOYMENT": "development",
+                      "SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path / 'c.sqlite'}"})
     assert app.config["SESSION_COOKIE_SECURE"] is True
     assert app.config["SESSION_COOKIE_HTTPONLY"] is True
     assert app.config["SESSION_COOKIE_SAMESITE"] == "Lax"

@@ -8,10 +8,7 @@ from legaldesk.auth import services
 from legaldesk.auth.passwords import check_password_policy, is_common_password
 from legaldesk.core.errors import InvalidInput
 from legaldesk.demo.builder import DEMO_PASSWORD
-from tests import test_i18n
 from tests.conftest import Factory
-
-english_catalog = test_i18n.english_catalog  # the compiled English catalogue (fixture)
 
 
 @pytest.mark.parametrize("password", [

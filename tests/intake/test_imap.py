@@ -149,8 +149,8 @@ def test_killed_at_any_moment_then_rerun_files_each_message_exactly_once(imap_ap
 
 
 def _spawn_poll(app, *, kill_after: int) -> subprocess.Popen:
-    keys = ["SQLALCHEMY_DATABASE_URI", "SECRET_KEY", "ATTACHMENTS_DIR", "KB_INDEX_DIR",
-            "TESTING", *[k for k in app.config if k.startswith("IMAP_")]]
+    keys = ["SQLALCHEMY_DATABASE_URI", "DEPLOYMENT", "SECRET_KEY", "ATTACHMENTS_DIR",
+            "KB_INDEX_DIR", "TESTING", *[k for k in app.config if k.startswith("IMAP_")]]
     config = {key: app.config[key] for key in keys if key in app.config}
     env = {**os.environ, "PYTHONPATH": str(ROOT)}
     return subprocess.Popen(

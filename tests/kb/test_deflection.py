@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import datetime, timedelta
 
 import pytest
@@ -121,7 +122,7 @@ def test_ask_page_has_the_panel_and_works_without_javascript(client, indexed):
 
 def test_suggest_json_records_shown_then_opened_then_submitted(client, indexed):
     login(client, indexed["adherent"])
-    response = client.get("/kb/suggest", query_string={
+    response = client.post("/kb/suggest", json={
         "q": "Combien de temps dure une PMSMP ?", "session": SESSION_A})
     suggestions = response.get_json()["suggestions"]
     assert response.status_code == 200 and suggestions
@@ -144,7 +145,7 @@ def test_suggest_is_rate_limited(client, indexed, app):
     login(client, indexed["adherent"])
     app.config["KB_SUGGEST_RATE_PER_MINUTE"] = 2
     try:
-        codes = [client.get("/kb/suggest", query_string={"q": "PMSMP"}).status_code
+        codes = [client.post("/kb/suggest", json={"q": "PMSMP"}).status_code
                  for _ in range(3)]
     finally:
         app.config["KB_SUGGEST_RATE_PER_MINUTE"] = 60
@@ -152,11 +153,29 @@ def test_suggest_is_rate_limited(client, indexed, app):
 
 
 def test_anonymous_suggestions_only_show_public_notes(client, indexed):
-    suggestions = client.get("/kb/suggest", query_string={"q": "PMSMP immersion"}).get_json()
+    suggestions = client.post("/kb/suggest", json={"q": "PMSMP immersion"}).get_json()
     assert suggestions["suggestions"]
     ids = [s["id"] for s in suggestions["suggestions"]]
     audiences = {permissions.get_note(indexed["jurist"], i).audience for i in ids}
     assert audiences == {"public"}
+
+
+def test_suggest_takes_the_question_by_post_with_csrf_never_in_the_url(client, indexed, app):
+    login(client, indexed["adherent"])
+    question = {"q": "Accident du travail et PMSMP", "session": SESSION_A}
+    assert client.get("/kb/suggest", query_string=question).status_code == 405
+    assert client.post("/kb/suggest", json=question).get_json()["suggestions"]
+    assert client.post("/kb/suggest", data="not json").get_json() == {"suggestions": []}
+    app.config["WTF_CSRF_ENABLED"] = True
+    try:
+        assert client.post("/kb/suggest", json=question).status_code == 400  # no token
+        page = client.get("/tickets/new").get_data(as_text=True)
+        token = re.search(r'data-csrf="([^"]+)"', page).group(1)
+        with_token = client.post("/kb/suggest", json=question, headers={
+            "X-CSRFToken": token, "Referer": "https://localhost/tickets/new"})  # https: strict
+    finally:
+        app.config["WTF_CSRF_ENABLED"] = False
+    assert with_token.status_code == 200 and with_token.get_json()["suggestions"]
 
 
 def test_opened_endpoint_needs_login_and_csrf_header(client, indexed, app):

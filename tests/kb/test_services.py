@@ -78,6 +78,10 @@ def test_field_validation(kb_people):
         note(jurist, topics=["inexistant"])
     with pytest.raises(InvalidInput, match="adresse web"):
         note(jurist, sources=[{"label": "x", "url": "javascript:alert(1)"}])
+    with pytest.raises(InvalidInput, match="Lien : adresse web invalide"):
+        note(jurist, url="javascript:alert(1)")
+    assert note(jurist, url="https://code.travail.gouv.fr/fiche").url == (
+        "https://code.travail.gouv.fr/fiche")
     with pytest.raises(InvalidInput, match="révision"):
         note(jurist, valid_as_of=date(2026, 1, 1), review_by=date(2025, 1, 1))
     with pytest.raises(InvalidInput, match="titre"):
@@ -251,11 +255,13 @@ def test_import_creates_updates_and_reports(kb_people):
         (3, {"id": "sans-titre", "body": "x"}),
         (4, ["pas un objet"]),
         (5, {"id": "mauvais-lien", "title": "t", "body": "b", "url": "ftp://x"}),
+        (6, {"id": "lien-script", "title": "t", "body": "b", "url": "javascript:alert(1)"}),
     ]
     report = note_import.import_documents(None, records, now=NOW)
     db.session.commit()
     assert (report.created, report.updated, report.unchanged) == (2, 0, 0)
-    assert len(report.errors) == 3 and report.errors[0].startswith("ligne 3")
+    assert len(report.errors) == 4 and report.errors[0].startswith("ligne 3")
+    assert report.errors[3].startswith("ligne 6")
     first = db.session.scalar(select(Note).where(Note.external_ref == "cdt:L5135-1"))
     assert (first.status, first.kind, first.audience, first.body_format) == (
         "published", "reference", "public", "text")

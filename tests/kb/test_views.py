@@ -231,5 +231,5 @@ def test_a_broken_index_does_not_break_the_note_page_or_the_ask_form(client, lib
     monkeypatch.setattr(KnowledgeIndex, "search", broken)
     login(client, kb_people["adherent"])
     assert client.get(f"/kb/notes/{library['public'].id}").status_code == 200
-    response = client.get("/kb/suggest", query_string={"q": "PMSMP durée"})
+    response = client.post("/kb/suggest", json={"q": "PMSMP durée"})
     assert response.status_code == 200 and response.get_json() == {"suggestions": []}

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import base64
+import re
+
 import pytest
 
 from legaldesk.core.extensions import db
@@ -35,7 +38,13 @@ def test_dashboard_roles(client, history, role, status):
     if status == 200:
         page = response.get_data(as_text=True)
         assert "Délais de réponse du service juridique" in page
-        assert "<svg" in page and "<script" not in page  # charts readable without JavaScript
+        assert "<script" not in page and "style=" not in page  # nothing inline (CSP)
+        charts = re.findall(
+            r'<img class="chart" src="data:image/svg\+xml;base64,([^"]+)" alt="(.+?)"', page)
+        assert len(charts) == 4 and all(alt for _data, alt in charts)
+        for data, _alt in charts:  # readable without JavaScript, and no script inside
+            svg = base64.b64decode(data).decode()
+            assert svg.startswith("<svg") and "<script" not in svg
         assert "Par délégation" in page and "Par personne attribuée" in page
 
 

@@ -161,6 +161,16 @@ def test_manual_urgency_is_audited_and_alerts(desk):
         moves.set_urgency(desk["delegate"], ticket, False, "", now=NOW)
 
 
+def test_campaign_reference_link_is_http_only(desk):
+    for bad in ("javascript:alert(document.cookie)", "data:text/html,x", "/kb/notes/1"):
+        with pytest.raises(InvalidInput, match="adresse web invalide"):
+            campaigns.save_campaign(desk["manager"], "fin-pass", label="Fin", note_url=bad)
+    saved = campaigns.save_campaign(desk["manager"], "fin-pass", label="Fin",
+                                    note_url=" https://example.org/fiche ")
+    assert saved.note_url == "https://example.org/fiche"
+    assert campaigns.save_campaign(None, "fin-pass", label="Fin", note_url="  ").note_url is None
+
+
 def test_campaign_rule_tags_and_one_action_answers_all(desk, make):
     other_org = make.organisation("AI Autre", region="IDF")
     other = make.user("adherent", organisation=other_org)

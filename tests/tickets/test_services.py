@@ -253,6 +253,19 @@ def test_staff_log_phone_call_with_real_receipt_time(desk):
                              received_at=NOW + timedelta(days=1))
 
 
+def test_logged_call_requester_must_belong_to_the_chosen_organisation(desk):
+    with pytest.raises(InvalidInput, match="n'appartient pas à la structure choisie"):
+        services.open_ticket(desk["jurist"], subject="Appel", body="Question", now=NOW,
+                             organisation=desk["org"], requester=desk["outsider"],
+                             channel="phone")
+    db.session.rollback()
+    assert db.session.scalar(select(Ticket)) is None
+    ticket = services.open_ticket(desk["jurist"], subject="Appel", body="Question", now=NOW,
+                                  organisation=desk["org"], requester=desk["adherent"],
+                                  channel="webinar")
+    assert ticket.requester_user == desk["adherent"] and ticket.organisation == desk["org"]
+
+
 def test_adherent_cannot_log_phone_or_ask_for_another_org(desk):
     with pytest.raises(Forbidden):
         services.open_ticket(desk["adherent"], subject="a", body="b", now=NOW, channel="phone")

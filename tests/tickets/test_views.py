@@ -139,6 +139,17 @@ def test_staff_log_phone_call(client, people):
     assert ticket.received_at.isoformat() == "2026-03-09T14:30:00"  # 15:30 Paris (UTC+1)
 
 
+def test_staff_log_call_refuses_a_requester_of_another_organisation(client, people):
+    login(client, people["delegate"])
+    response = client.post("/staff/log", data={
+        "organisation": str(people["org"].id), "requester": str(people["outsider"].id),
+        "channel": "phone", "received_at": "2026-03-09T15:30", "subject": "Appel sur un CDDI",
+        "body": "Renouvellement d'un CDDI", "topic": "contrats"})
+    assert response.status_code == 400
+    assert "appartient pas à la structure choisie" in response.get_data(as_text=True)
+    assert latest() is None
+
+
 def test_queue_filters_and_english_locale(client, people):
     login(client, people["adherent"])
     ask(client)
@@ -162,6 +173,20 @@ def test_staff_see_triage_reasons_and_set_urgency(client, people):
     assert "Tri automatique" in page and "accident_du_travail" in page
     client.post(f"/tickets/{reference}/urgency", data={"urgent": "0", "reason": "Fausse alerte"})
     assert latest().priority == "normal"
+
+
+def test_campaign_reference_link_must_be_http(client, people, make):
+    from legaldesk.tickets.models import Campaign
+    login(client, make.user("manager"))
+    form = {"code": "fin-pass", "label": "Fin du pass", "keywords": "fin du pass",
+            "canned_answer": "Réponse"}
+    response = client.post("/campaigns", data={**form, "note_url": "javascript:alert(1)"})
+    assert response.status_code == 200
+    assert "seuls les liens http:// et https:// sont acceptés" in response.get_data(as_text=True)
+    assert db.session.scalar(select(Campaign)) is None
+    response = client.post("/campaigns", data={**form, "note_url": "https://example.org/fiche"})
+    assert response.status_code == 302
+    assert db.session.scalar(select(Campaign)).note_url == "https://example.org/fiche"
 
 
 def test_campaign_bulk_answer_page(client, people, make):
