@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import html
+import io
 import os
 import re
 from pathlib import Path
@@ -14,6 +16,7 @@ from flask_babel import get_babel
 import legaldesk
 from legaldesk.core.extensions import db
 from tests.conftest import login
+from tests.samples import make_pe
 
 TRANSLATIONS = Path(legaldesk.__file__).parent / "translations"
 ENGLISH_PO = TRANSLATIONS / "en" / "LC_MESSAGES" / "messages.po"
@@ -97,6 +100,16 @@ def test_english_delegate_sees_english_queue_with_plural(client, people, english
     client.post("/logout")
     login(client, people["delegate_en"])
     assert "2 requests</p>" in page_text(client, "/queue/delegation")
+
+
+def test_a_refused_attachment_is_explained_in_english(client, people, english_catalog):
+    login(client, people["adherent_en"])
+    response = client.post("/tickets/new", data={
+        "subject": "Invoice", "body": "Here is the invoice.", "topic": "pmsmp",
+        "files": [(io.BytesIO(make_pe()), "invoice.pdf")]}, content_type="multipart/form-data")
+    page = html.unescape(page_text(client, response.headers["Location"]))
+    assert "Attachment refused: “invoice.pdf”: the file's content does not match its .pdf " \
+           "extension. (your text has been saved)" in page
 
 
 def test_french_by_default(client, people, english_catalog):
