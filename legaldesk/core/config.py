@@ -118,6 +118,10 @@ WHATSAPP_THREAD_DAYS = 7  # a message joins the sender's open WhatsApp ticket th
 WHATSAPP_MERGE_MINUTES = 10  # messages in a row within this gap are one question
 WHATSAPP_SESSION_HOURS = 24  # WhatsApp's free-form window after the member's last message
 WHATSAPP_MEDIA_MAX_BYTES = 10 * 1024 * 1024
+# Media URLs named by a webhook are fetched (with the Twilio credentials) only over https from
+# these hosts ("*.domain" for its subdomains) or under TWILIO_BASE_URL; any other is refused.
+# Twilio serves MediaUrlN from api.twilio.com, which redirects to its media CDN (twiliocdn.com).
+TWILIO_MEDIA_HOSTS = ["api.twilio.com", "*.twiliocdn.com"]
 
 # Knowledge base and its search index (one Whoosh index per host, fed from kb_index_queue)
 KB_INDEX_DIR = None  # None means instance/kb-index

@@ -20,7 +20,6 @@ from email.parser import BytesHeaderParser
 from email.utils import parseaddr
 from enum import StrEnum
 
-import requests
 from flask import current_app, render_template
 from sqlalchemy import func, select, update
 from sqlalchemy.exc import IntegrityError, InterfaceError, OperationalError
@@ -32,6 +31,7 @@ from legaldesk.core.extensions import db
 from legaldesk.core.models import to_naive_utc
 from legaldesk.intake.email_parse import EmailParseError, ParsedEmail, parse_email
 from legaldesk.intake.models import InboundMessage, InboundStatus
+from legaldesk.intake.twilio_media import MediaRefused, fetch_media, media_url_refusal
 from legaldesk.notify.email import is_our_message_id, outbox_id_from_message_id
 from legaldesk.notify.models import Outbox, OutboxStatus
 from legaldesk.notify.services import queue_notification
@@ -670,7 +670,15 @@ def _fetch_media(inbound: InboundMessage, ticket: Ticket, message: Message, item
         extension = _extension_for(item["content_type"])
         entry = {**item, "filename": f"whatsapp-{inbound.id}-{number}{extension}"}
         try:
+            refusal = media_url_refusal(item["url"], config)
+            if refusal:
+                raise MediaRefused(refusal)
             data, content_type = fetch(item["url"])
+        except MediaRefused as exc:
+            # a URL off Twilio's hosts: nothing was sent to it, least of all our credentials
+            log.warning("inbound message %s: media URL refused (%s)", inbound.id, exc)
+            entry.update(status="refused", error=str(exc)[:300])
+            refused.append(f"« {entry['filename']} » : média non récupéré")
         except Exception as exc:  # noqa: BLE001 - the text is filed even if a media is lost
             entry.update(status="failed", error=f"{type(exc).__name__}: {exc}"[:300])
             refused.append(f"« {entry['filename']} » : média non récupéré")
@@ -692,23 +700,8 @@ def _extension_for(content_type: str) -> str:
 
 
 def default_media_fetcher(config: Mapping) -> MediaFetcher:
-    """Fetch Twilio media with the account's credentials, refusing what exceeds the size limit."""
-    limit = int(config["WHATSAPP_MEDIA_MAX_BYTES"])
-    auth = ((config["TWILIO_ACCOUNT_SID"], config["TWILIO_AUTH_TOKEN"])
-            if config.get("TWILIO_ACCOUNT_SID") else None)
-    timeout = float(config["TWILIO_TIMEOUT_SECONDS"])
-
-    def fetch(url: str) -> tuple[bytes, str]:
-        with requests.get(url, auth=auth, timeout=timeout, stream=True) as response:
-            response.raise_for_status()
-            data = b""
-            for chunk in response.iter_content(64 * 1024):
-                data += chunk
-                if len(data) > limit:
-                    raise ValueError(f"média de plus de {limit} octets")
-            return data, response.headers.get("Content-Type", "application/octet-stream")
-
-    return fetch
+    """Fetch Twilio media with the account's credentials, only from Twilio's media hosts."""
+    return lambda url: fetch_media(url, config)
 
 
 def _resend_waiting_answers(ticket: Ticket, previous_at: datetime, now: datetime,
