@@ -112,6 +112,19 @@ def test_a_refused_attachment_is_explained_in_english(client, people, english_ca
            "extension. (your text has been saved)" in page
 
 
+def test_staff_see_the_unverified_sender_badge_in_english(client, make, english_catalog):
+    from legaldesk.intake.services import ingest_email
+    from tests.conftest import NOW
+    from tests.intake.mails import raw_email
+
+    jurist = make.user("jurist", specialty="droit_social", locale="en")
+    result = ingest_email(raw_email(authenticated=False), now=NOW, source="http")
+    login(client, jurist)
+    page = html.unescape(page_text(client, f"/tickets/{result.reference}"))
+    assert "Unverified sender" in page and "Expéditeur non vérifié" not in page
+    assert "check who they are before answering" in page
+
+
 def test_french_by_default(client, people, english_catalog):
     assert "Connexion au service juridique" in page_text(client, "/login")
     login(client, people["adherent_fr"])
