@@ -2119,8 +2119,9 @@ def dkim_valid() -> bytes:
 
 @corpus_file("59_dkim_signed_body_altered.eml")
 def dkim_altered() -> bytes:
-    """The same signed question, its body changed after signing: the signature breaks."""
-    return dkim_valid().replace(b"45 jours", b"45 jours ? Envoyez-moi aussi le dossier")
+    """A signed question (its own Message-ID), body changed after signing: the signature breaks."""
+    signed = dkim_signed(crlf(SIGNED_QUESTION.replace("signed-0058@", "signed-0059@")))
+    return signed.replace(b"45 jours", b"45 jours ? Envoyez-moi aussi le dossier")
 
 
 @corpus_file("60_trusted_results_pass.eml")
