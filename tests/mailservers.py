@@ -288,7 +288,8 @@ class TwilioApi:
     """A local HTTP server speaking the parts of Twilio's REST API that legaldesk uses.
 
     POST /2010-04-01/Accounts/{sid}/Messages.json creates a message (recorded in `sent`);
-    GET /media/{name} serves media added with add_media (basic auth required, as at Twilio).
+    GET /media/{name} serves media added with add_media (basic auth required, as at Twilio), or
+    redirects where redirect_media said; media_requests records (name, credentials sent).
     `fail_next` holds (HTTP status, Twilio code, message) replies for the next sends.
     """
 
@@ -297,6 +298,8 @@ class TwilioApi:
     fail_next: list[tuple[int, int, str]] = field(default_factory=list)
     media: dict[str, tuple[bytes, str]] = field(default_factory=dict)
     media_requests: list[str] = field(default_factory=list)
+    media_credentials: list[bool] = field(default_factory=list)
+    redirects: dict[str, str] = field(default_factory=dict)
     _server: ThreadingHTTPServer | None = None
     _thread: threading.Thread | None = None
 
@@ -312,6 +315,11 @@ class TwilioApi:
     def add_media(self, name: str, data: bytes, content_type: str) -> str:
         """Serve a media file and return its URL."""
         self.media[name] = (data, content_type)
+        return self.media_url(name)
+
+    def redirect_media(self, name: str, location: str) -> str:
+        """Answer GET /media/{name} with a 307 to location (as Twilio sends media to its CDN)."""
+        self.redirects[name] = location
         return self.media_url(name)
 
     def config(self, **extra) -> dict:
@@ -375,6 +383,13 @@ class TwilioApi:
     def _serve_media(self, handler: BaseHTTPRequestHandler) -> None:
         name = urlparse(handler.path).path.removeprefix("/media/")
         self.media_requests.append(name)
+        self.media_credentials.append("Authorization" in handler.headers)
+        if name in self.redirects:
+            handler.send_response(307)
+            handler.send_header("Location", self.redirects[name])
+            handler.send_header("Content-Length", "0")
+            handler.end_headers()
+            return None
         if not self._authorised(handler):
             return _reply(handler, 401, {"message": "Authenticate"})
         if name not in self.media:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import html
+import io
 import re
 from pathlib import Path
 
@@ -11,6 +13,7 @@ from babel.messages.pofile import read_po
 import legaldesk
 from legaldesk.core.extensions import db
 from tests.conftest import login
+from tests.samples import make_pe
 
 TRANSLATIONS = Path(legaldesk.__file__).parent / "translations"
 ENGLISH_PO = TRANSLATIONS / "en" / "LC_MESSAGES" / "messages.po"
@@ -81,6 +84,29 @@ def test_english_delegate_sees_english_queue_with_plural(client, people, english
     client.post("/logout")
     login(client, people["delegate_en"])
     assert "2 requests</p>" in page_text(client, "/queue/delegation")
+
+
+def test_a_refused_attachment_is_explained_in_english(client, people, english_catalog):
+    login(client, people["adherent_en"])
+    response = client.post("/tickets/new", data={
+        "subject": "Invoice", "body": "Here is the invoice.", "topic": "pmsmp",
+        "files": [(io.BytesIO(make_pe()), "invoice.pdf")]}, content_type="multipart/form-data")
+    page = html.unescape(page_text(client, response.headers["Location"]))
+    assert "Attachment refused: “invoice.pdf”: the file's content does not match its .pdf " \
+           "extension. (your text has been saved)" in page
+
+
+def test_staff_see_the_unverified_sender_badge_in_english(client, make, english_catalog):
+    from legaldesk.intake.services import ingest_email
+    from tests.conftest import NOW
+    from tests.intake.mails import raw_email
+
+    jurist = make.user("jurist", specialty="droit_social", locale="en")
+    result = ingest_email(raw_email(authenticated=False), now=NOW, source="http")
+    login(client, jurist)
+    page = html.unescape(page_text(client, f"/tickets/{result.reference}"))
+    assert "Unverified sender" in page and "Expéditeur non vérifié" not in page
+    assert "check who they are before answering" in page
 
 
 def test_french_by_default(client, people, english_catalog):

@@ -132,6 +132,17 @@ OUTBOX_CLAIM_SECONDS = 600  # a claimed row is retried after this if its sender 
 INBOUND_EMAIL_SECRET = None  # shared secret of the raw-MIME endpoint; None disables it
 INBOUND_MAX_BYTES = 30 * 1024 * 1024
 INTAKE_ACKNOWLEDGE = True  # e-mail/WhatsApp acknowledgement with the reference on a new ticket
+# Who really wrote an inbound e-mail (legaldesk/intake/sender_auth.py). Fail closed: a From
+# address that is not authenticated may open a new ticket marked "expéditeur non vérifié", but
+# never joins an existing ticket, never writes as staff, and gets a neutral acknowledgement.
+MAIL_REQUIRE_SENDER_AUTH = True  # False: old behaviour (threads, staff notes), badge kept
+# authserv-id(s) of OUR receiving server's Authentication-Results headers, e.g.
+# ["mx.federation.example"]; only set it if that server writes them and strips forged ones
+MAIL_TRUSTED_AUTHSERV_IDS: list[str] = []
+MAIL_TRUST_RECEIVED_SPF = False  # believe the topmost Received-SPF whose receiver= is one of
+#                                  those ids (only if the server writes one on every message)
+MAIL_DKIM_VERIFY = True  # without a trusted Authentication-Results, check DKIM here (DNS)
+MAIL_DKIM_DNS_TIMEOUT_SECONDS = 5  # per DKIM key lookup
 IMAP_HOST = None  # None: mailbox polling is off
 IMAP_PORT = 993
 IMAP_SSL = True
@@ -157,6 +168,10 @@ WHATSAPP_THREAD_DAYS = 7  # a message joins the sender's open WhatsApp ticket th
 WHATSAPP_MERGE_MINUTES = 10  # messages in a row within this gap are one question
 WHATSAPP_SESSION_HOURS = 24  # WhatsApp's free-form window after the member's last message
 WHATSAPP_MEDIA_MAX_BYTES = 10 * 1024 * 1024
+# Media URLs named by a webhook are fetched (with the Twilio credentials) only over https from
+# these hosts ("*.domain" for its subdomains) or under TWILIO_BASE_URL; any other is refused.
+# Twilio serves MediaUrlN from api.twilio.com, which redirects to its media CDN (twiliocdn.com).
+TWILIO_MEDIA_HOSTS = ["api.twilio.com", "*.twiliocdn.com"]
 
 # Knowledge base and its search index (one Whoosh index per host, fed from kb_index_queue)
 KB_INDEX_DIR = None  # None means instance/kb-index

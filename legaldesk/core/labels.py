@@ -22,6 +22,7 @@ EVENT = {
     "deescalated": _l("Renvoi à la délégation"), "callback_requested": _l("Demande de rappel"),
     "attachment_added": _l("Pièce jointe"), "message_inbound": _l("Message du demandeur"),
     "message_outbound": _l("Réponse"), "message_internal": _l("Note interne"),
+    "sender_unverified": _l("Expéditeur non vérifié"),
 }
 
 AUDIT_ACTION = {

@@ -45,6 +45,8 @@ class InboundMessage(db.Model):
     outcome: Mapped[str | None] = mapped_column(String(24))
     error: Mapped[str | None] = mapped_column(Text)
     note: Mapped[str | None] = mapped_column(Text)  # why it was ignored, refused attachments...
+    # e-mail: how the From address was (or was not) authenticated, for admins (sender_auth)
+    sender_auth: Mapped[str | None] = mapped_column(String(255))
     sender: Mapped[str | None] = mapped_column(String(254))
     subject: Mapped[str | None] = mapped_column(String(250))
     quoted_text: Mapped[str | None] = mapped_column(Text)  # folded history and signature

@@ -20,7 +20,6 @@ from email.parser import BytesHeaderParser
 from email.utils import parseaddr
 from enum import StrEnum
 
-import requests
 from flask import current_app, render_template
 from sqlalchemy import func, select, update
 from sqlalchemy.exc import IntegrityError, InterfaceError, OperationalError
@@ -32,6 +31,8 @@ from legaldesk.core.extensions import db
 from legaldesk.core.models import to_naive_utc
 from legaldesk.intake.email_parse import EmailParseError, ParsedEmail, parse_email
 from legaldesk.intake.models import InboundMessage, InboundStatus
+from legaldesk.intake.sender_auth import authenticate_sender
+from legaldesk.intake.twilio_media import MediaRefused, fetch_media, media_url_refusal
 from legaldesk.notify.email import is_our_message_id, outbox_id_from_message_id
 from legaldesk.notify.models import Outbox, OutboxStatus
 from legaldesk.notify.services import queue_notification
@@ -50,6 +51,7 @@ from legaldesk.tickets.services import (
     add_requester_reply,
     attach_files,
     open_ticket,
+    set_ticket_field,
 )
 
 log = logging.getLogger(__name__)
@@ -335,8 +337,15 @@ def _file_email(inbound: InboundMessage, now: datetime) -> IngestResult:
                        note=ignored)
     if not parsed.from_address_valid:
         raise Quarantine(f"adresse d'expéditeur invalide : {parsed.from_address or '(vide)'}")
-    requester = email_requester(parsed.from_address, parsed.from_name)
+    verified = _check_sender(inbound, parsed)
+    # fail closed: an unauthenticated From never joins a thread nor writes as staff
+    trusted = verified or not config["MAIL_REQUIRE_SENDER_AUTH"]
+    requester = email_requester(parsed.from_address, parsed.from_name, as_staff=trusted)
     ticket, by_message_id = find_email_thread(parsed)
+    notes = []
+    if ticket is not None and not trusted:
+        notes.append(f"non rattaché à {ticket.reference} : expéditeur non vérifié")
+        ticket = None
     body = parsed.new_text.strip() or NO_TEXT
     if ticket is not None and (by_message_id or may_join(ticket, requester)):
         message = _append_email(ticket, requester, body, inbound, now)
@@ -350,10 +359,26 @@ def _file_email(inbound: InboundMessage, now: datetime) -> IngestResult:
             sender=parsed.from_address)
         message = _message_by_external_id(inbound.external_id)
         outcome = Outcome.CREATED
+        if not verified:
+            set_ticket_field(ticket, None, "sender_unverified", True, now=now,
+                             reason="adresse de l'expéditeur non authentifiée (DKIM/DMARC)")
+    message.sender_unverified = not verified
     refused = _store_email_attachments(ticket, message, parsed, now)
-    _acknowledge(ticket, inbound, outcome, refused, now, recipient=parsed.from_address)
+    _acknowledge(ticket, inbound, outcome, refused, now, recipient=parsed.from_address,
+                 neutral=not trusted)
+    notes.extend(refused)
     return _settle(inbound, InboundStatus.PROCESSED, outcome, now, ticket=ticket,
-                   message=message, note="\n".join(refused) or None, refused=refused)
+                   message=message, note="\n".join(notes) or None, refused=refused)
+
+
+def _check_sender(inbound: InboundMessage, parsed: ParsedEmail) -> bool:
+    """Authenticate the From address; keep how for admins (never the address in the log)."""
+    check = authenticate_sender(inbound.raw, parsed.from_address, current_app.config)
+    inbound.sender_auth = (("vérifié : " if check.verified else "non vérifié : ")
+                           + check.how)[:255]
+    if not check.verified:
+        log.info("inbound message %s: sender not authenticated", inbound.id)
+    return check.verified
 
 
 def _loop_reason(parsed: ParsedEmail, config: Mapping) -> str | None:
@@ -436,11 +461,14 @@ def _store_email_attachments(ticket: Ticket, message: Message, parsed: ParsedEma
 # --- requesters ---------------------------------------------------------------------------
 
 
-def email_requester(address: str, name: str = "") -> Requester:
-    """A known active user with their organisation, else a contact matched by e-mail domain."""
+def email_requester(address: str, name: str = "", *, as_staff: bool = True) -> Requester:
+    """A known active user with their organisation, else a contact matched by e-mail domain.
+
+    With as_staff=False (an unauthenticated sender), a staff address is only a contact.
+    """
     address = address.strip().lower()
     user = db.session.scalar(select(User).where(User.email == address, User.active.is_(True)))
-    if user is not None:
+    if user is not None and (as_staff or not user.is_staff):
         return Requester(user, None, user.organisation)
     contact = db.session.scalar(select(Contact).where(Contact.email == address))
     if contact is None:
@@ -534,8 +562,12 @@ def _set_contact_type(contact: Contact) -> None:
 
 
 def _acknowledge(ticket: Ticket, inbound: InboundMessage, outcome: Outcome, refused: list[str],
-                 now: datetime, *, recipient: str) -> None:
-    """Tell the sender the reference of a new ticket and which attachments were refused."""
+                 now: datetime, *, recipient: str, neutral: bool = False) -> None:
+    """Tell the sender the reference of a new ticket and which attachments were refused.
+
+    Neutral (unauthenticated sender): the address may be a forger's victim, so the message
+    echoes nothing the sender wrote (no subject, no text, no file names).
+    """
     config = current_app.config
     if not config["INTAKE_ACKNOWLEDGE"] or not recipient:
         return
@@ -543,6 +575,13 @@ def _acknowledge(ticket: Ticket, inbound: InboundMessage, outcome: Outcome, refu
         return
     if not refused and _requester_already_told(ticket, recipient):
         return  # e.g. an urgent ticket's acknowledgement was queued by triage
+    if neutral:
+        queue_notification(
+            channel=inbound.channel, recipient=recipient, purpose="acknowledgement", now=now,
+            subject=f"[{ticket.reference}] Accusé de réception",
+            body=render_template("intake/acknowledgement_unverified.txt", ticket=ticket).strip(),
+            ticket_id=ticket.id, dedupe_key=f"ack:{inbound.id}")
+        return
     channel = inbound.channel
     body = render_template(
         f"intake/acknowledgement_{channel}.txt", ticket=ticket, created=outcome == Outcome.CREATED,
@@ -670,7 +709,15 @@ def _fetch_media(inbound: InboundMessage, ticket: Ticket, message: Message, item
         extension = _extension_for(item["content_type"])
         entry = {**item, "filename": f"whatsapp-{inbound.id}-{number}{extension}"}
         try:
+            refusal = media_url_refusal(item["url"], config)
+            if refusal:
+                raise MediaRefused(refusal)
             data, content_type = fetch(item["url"])
+        except MediaRefused as exc:
+            # a URL off Twilio's hosts: nothing was sent to it, least of all our credentials
+            log.warning("inbound message %s: media URL refused (%s)", inbound.id, exc)
+            entry.update(status="refused", error=str(exc)[:300])
+            refused.append(f"« {entry['filename']} » : média non récupéré")
         except Exception as exc:  # noqa: BLE001 - the text is filed even if a media is lost
             entry.update(status="failed", error=f"{type(exc).__name__}: {exc}"[:300])
             refused.append(f"« {entry['filename']} » : média non récupéré")
@@ -692,23 +739,8 @@ def _extension_for(content_type: str) -> str:
 
 
 def default_media_fetcher(config: Mapping) -> MediaFetcher:
-    """Fetch Twilio media with the account's credentials, refusing what exceeds the size limit."""
-    limit = int(config["WHATSAPP_MEDIA_MAX_BYTES"])
-    auth = ((config["TWILIO_ACCOUNT_SID"], config["TWILIO_AUTH_TOKEN"])
-            if config.get("TWILIO_ACCOUNT_SID") else None)
-    timeout = float(config["TWILIO_TIMEOUT_SECONDS"])
-
-    def fetch(url: str) -> tuple[bytes, str]:
-        with requests.get(url, auth=auth, timeout=timeout, stream=True) as response:
-            response.raise_for_status()
-            data = b""
-            for chunk in response.iter_content(64 * 1024):
-                data += chunk
-                if len(data) > limit:
-                    raise ValueError(f"média de plus de {limit} octets")
-            return data, response.headers.get("Content-Type", "application/octet-stream")
-
-    return fetch
+    """Fetch Twilio media with the account's credentials, only from Twilio's media hosts."""
+    return lambda url: fetch_media(url, config)
 
 
 def _resend_waiting_answers(ticket: Ticket, previous_at: datetime, now: datetime,

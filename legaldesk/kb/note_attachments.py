@@ -10,7 +10,7 @@ from legaldesk.core.extensions import db
 from legaldesk.kb.models import Note, NoteAttachment
 from legaldesk.kb.permissions import get_note, require_editor
 from legaldesk.kb.services import record_revision
-from legaldesk.tickets.attachments import check_file, store_bytes
+from legaldesk.tickets.attachments import check_upload, store_bytes
 from legaldesk.tickets.services import UploadedFile
 
 
@@ -18,11 +18,11 @@ def add_note_attachment(actor: User, note: Note, upload: UploadedFile, *,
                         now: datetime) -> NoteAttachment:
     """Store a file with the note (model contract, guide). Caller commits."""
     require_editor(actor, note)
-    check_file(upload.filename, len(upload.data))
+    content_type = check_upload(upload.filename, upload.data)  # judged by its bytes
     filename = _safe_filename(upload.filename)
     attachment = NoteAttachment(
         note=note, filename=filename, size=len(upload.data), sha256=store_bytes(upload.data),
-        content_type=upload.content_type or "application/octet-stream", uploaded_by_id=actor.id,
+        content_type=content_type, uploaded_by_id=actor.id,
         created_at=now)
     db.session.add(attachment)
     note.updated_at = now

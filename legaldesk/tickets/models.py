@@ -14,6 +14,7 @@ from sqlalchemy import (
     Integer,
     String,
     Text,
+    false,
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
@@ -135,6 +136,9 @@ class Ticket(db.Model):
     priority: Mapped[str] = enum_column(Priority, default=Priority.NORMAL)
     urgent_case: Mapped[str | None] = mapped_column(String(32))
     confidential: Mapped[bool] = mapped_column(Boolean, default=False)
+    # opened by an e-mail whose From address could not be authenticated (intake/sender_auth)
+    sender_unverified: Mapped[bool] = mapped_column(Boolean, default=False,
+                                                    server_default=false())
     topic_id: Mapped[int | None] = mapped_column(ForeignKey("topics.id"))
     channel: Mapped[str] = enum_column(Channel, default=Channel.WEB)
     queue: Mapped[str] = enum_column(Queue, default=Queue.NATIONAL)
@@ -213,6 +217,9 @@ class Message(db.Model):
     channel: Mapped[str] = enum_column(Channel, default=Channel.WEB)
     external_id: Mapped[str | None] = mapped_column(String(255), unique=True)
     delivery_status: Mapped[str | None] = mapped_column(String(32))
+    # an e-mail whose From address could not be authenticated (intake/sender_auth)
+    sender_unverified: Mapped[bool] = mapped_column(Boolean, default=False,
+                                                    server_default=false())
     created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
 
     ticket: Mapped[Ticket] = relationship(back_populates="messages")

@@ -26,7 +26,7 @@ from legaldesk.core.models import to_naive_utc, utcnow
 from legaldesk.notify.services import notify_requester, queue_notification
 from legaldesk.sla import services as sla_clocks
 from legaldesk.tickets.access import require_requester_or_worker, require_worker
-from legaldesk.tickets.attachments import check_file, store_bytes
+from legaldesk.tickets.attachments import check_upload, store_bytes
 from legaldesk.tickets.campaign_rules import match_campaign
 from legaldesk.tickets.history import record_event, set_ticket_field
 from legaldesk.tickets.models import (
@@ -57,7 +57,7 @@ MAX_SUBJECT = 250
 
 @dataclass(frozen=True)
 class UploadedFile:
-    """A file handed to a service: name, declared type and bytes."""
+    """A file handed to a service: name, declared type (never trusted: bytes are sniffed), bytes."""
 
     filename: str
     content_type: str
@@ -245,20 +245,24 @@ def attach_files(
     actor: User | None, ticket: Ticket, files: Iterable[UploadedFile], *, now: datetime,
     message: Message | None = None,
 ) -> list[str]:
-    """Store allowed files on the ticket; return one clear message per refused file."""
+    """Store allowed files on the ticket; return one clear message per refused file.
+
+    Every channel's files come here: the type stored is the one sniffed from the bytes, the
+    declared type (browser, e-mail part, Twilio) is never trusted.
+    """
     errors: list[str] = []
     for upload in files:
         if not upload.filename:
             continue
         try:
-            check_file(upload.filename, len(upload.data))
+            content_type = check_upload(upload.filename, upload.data)
         except InvalidInput as exc:
             errors.append(exc.message)
             continue
         digest = store_bytes(upload.data)
         db.session.add(Attachment(
             ticket=ticket, message=message, filename=_safe_filename(upload.filename),
-            content_type=upload.content_type or "application/octet-stream",
+            content_type=content_type,
             size=len(upload.data), sha256=digest, created_at=now,
         ))
         record_event(ticket, actor, "attachment_added", None, _safe_filename(upload.filename),

@@ -1,7 +1,7 @@
 """audit log: append-only record of confidential reads, exports and admin changes
 
 Revision ID: 0010
-Revises: 0008
+Revises: 0009
 """
 import sqlalchemy as sa
 from alembic import op
@@ -18,7 +18,7 @@ NO_UPDATE_TRIGGER_PG = (
     "FOR EACH ROW EXECUTE FUNCTION audit_log_refuse_update()")
 
 revision = "0010"
-down_revision = "0008"
+down_revision = "0009"
 branch_labels = None
 depends_on = None
 

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from datetime import UTC
 from email.message import EmailMessage
-from email.utils import format_datetime
+from email.utils import format_datetime, parseaddr
 from pathlib import Path
 
-from tests.conftest import NOW
+from tests.conftest import NOW, TRUSTED_MX
 
 CORPUS = Path(__file__).resolve().parent.parent / "data" / "eml"
 
@@ -22,10 +22,16 @@ def raw_email(
     subject: str = "Question sur un CDDI", body: str = "Bonjour,\n\nPeut-on renouveler un CDDI ?",
     message_id: str | None = "q1@mail.tilleuls.org", in_reply_to: str | None = None,
     references: list[str] | None = None, headers: dict[str, str] | None = None,
-    attachments: list[tuple[str, str, bytes]] = (),
+    attachments: list[tuple[str, str, bytes]] = (), authenticated: bool = True,
 ) -> bytes:
-    """A UTF-8 e-mail with optional threading headers and attachments (name, type, data)."""
+    """A UTF-8 e-mail with optional threading headers and attachments (name, type, data).
+
+    authenticated: our receiving server's Authentication-Results vouch for the sender (DKIM
+    and DMARC pass for the From domain), as for real mail from members; False: a forgery.
+    """
     message = EmailMessage()
+    if authenticated:
+        message["Authentication-Results"] = trusted_results(sender)
     message["From"] = sender
     message["To"] = "juridique@federation.example"
     message["Subject"] = subject
@@ -43,3 +49,11 @@ def raw_email(
         maintype, subtype = content_type.split("/")
         message.add_attachment(data, maintype=maintype, subtype=subtype, filename=filename)
     return message.as_bytes()
+
+
+def trusted_results(sender: str, *, server: str = TRUSTED_MX, verdict: str = "pass") -> str:
+    """The Authentication-Results our server writes for mail from this sender's domain."""
+    address = parseaddr(sender)[1]
+    domain = address.rpartition("@")[2]
+    return (f"{server}; dkim={verdict} header.d={domain} header.s=s1; "
+            f"spf={verdict} smtp.mailfrom={address}; dmarc={verdict} header.from={domain}")

@@ -21,6 +21,7 @@ from legaldesk.tickets import services as tickets
 from legaldesk.tickets.models import Attachment, Message, MessageKind, Queue, Status, Ticket
 from tests.conftest import NOW
 from tests.intake.mails import CORPUS, corpus, raw_email
+from tests.samples import make_docx, make_pe
 
 IGNORED = {"27_auto_reply_exchange_oof.eml", "28_auto_reply_x_autoreply.eml",
            "29_auto_reply_precedence_bulk.eml", "30_auto_reply_subject_only.eml",
@@ -210,6 +211,26 @@ def test_attachments_are_kept_and_refused_ones_reported_to_the_sender(desk):
     assert len(result.refused) == 1 and "outil.exe" in result.refused[0]
     ack = db.session.scalar(select(Outbox).where(Outbox.purpose == "acknowledgement"))
     assert "outil.exe" in ack.body and "n'ont pas pu être conservées" in ack.body
+
+
+def test_an_executable_named_pdf_in_a_mail_is_refused_by_its_bytes(desk):
+    result = ingest(raw_email(body="Voici la facture.", attachments=[
+        ("facture.pdf", "application/pdf", make_pe()),
+        ("contrat.docx", "application/octet-stream", make_docx()),
+        ("lettre.pdf", "application/pdf", make_docx()),  # the parser takes it: its label says pdf
+    ]))
+    ticket = db.session.scalar(select(Ticket).where(Ticket.reference == result.reference))
+    assert ticket.messages[0].body == "Voici la facture."
+    stored = db.session.scalars(select(Attachment).where(Attachment.ticket_id == ticket.id)).all()
+    assert [(a.filename, a.content_type) for a in stored] == [(
+        "contrat.docx",
+        "application/vnd.openxmlformats-officedocument.wordprocessingml.document")]
+    # the parser refuses the executable by its own sniffing; the storage check catches the rest
+    assert len(result.refused) == 2 and result.refused[0].startswith("« facture.pdf » : ")
+    assert result.refused[1] == ("« lettre.pdf » : le contenu du fichier ne correspond pas à "
+                                 "son extension .pdf.")
+    ack = db.session.scalar(select(Outbox).where(Outbox.purpose == "acknowledgement"))
+    assert "facture.pdf" in ack.body and "lettre.pdf" in ack.body
 
 
 def test_the_quoted_history_is_kept_apart_from_the_new_text(desk):

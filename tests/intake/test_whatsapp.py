@@ -11,14 +11,17 @@ from twilio.request_validator import RequestValidator
 from legaldesk import trust_proxies
 from legaldesk.auth.models import Contact
 from legaldesk.core.extensions import db
+from legaldesk.intake import twilio_media
 from legaldesk.intake.models import InboundMessage, InboundStatus
 from legaldesk.intake.services import Outcome, ingest_whatsapp
+from legaldesk.intake.twilio_media import media_url_refusal
 from legaldesk.notify.models import Outbox
 from legaldesk.tickets import moves as ticket_moves
 from legaldesk.tickets import services as tickets
 from legaldesk.tickets.models import Attachment, Message, Status, Ticket
 from tests.conftest import NOW
 from tests.mailservers import configure, serve_twilio, twilio_post, whatsapp_form
+from tests.samples import make_pdf, make_pe, make_png
 
 twilio_api = pytest.fixture(serve_twilio, name="twilio_api")
 
@@ -202,3 +205,107 @@ def test_the_configured_public_url_is_used_when_set(wa_app, client, member, monk
     local = twilio_post(client, HOOK, whatsapp_form("SM53", "Bonjour"))
     assert (ok.status_code, local.status_code) == (200, 403)
 
+
+
+@pytest.fixture
+def stranger():
+    """Another web server: what a forged MediaUrl would point at."""
+    yield from serve_twilio()
+
+
+def test_a_media_url_off_twilio_is_refused_without_sending_anything(wa_app, member, stranger,
+                                                                   twilio_api):
+    elsewhere = stranger.add_media("ME9", make_pdf(), "application/pdf")
+    result = ingest_whatsapp(whatsapp_form("SM60", "Voici le document", NumMedia="1",
+                                           MediaUrl0=elsewhere,
+                                           MediaContentType0="application/pdf"), now=NOW)
+    assert result.outcome == Outcome.CREATED
+    assert stranger.media_requests == []  # not even a connection: no credentials leaked
+    ticket = only_ticket()
+    assert ticket.messages[0].body == "Voici le document" and ticket.attachments == []
+    inbound = db.session.scalars(select(InboundMessage)).one()
+    assert inbound.media[0]["status"] == "refused"
+    assert inbound.media[0]["error"] == "adresse refusée : https obligatoire"
+    assert "média non récupéré" in inbound.note
+
+
+def test_a_redirect_is_followed_to_twilio_only_and_never_with_credentials_elsewhere(
+        wa_app, member, stranger, twilio_api):
+    pdf = twilio_api.add_media("ME1", make_pdf(), "application/pdf")
+    inside = twilio_api.redirect_media("ME2", pdf)
+    outside = twilio_api.redirect_media("ME3", stranger.add_media("ME4", make_pdf(), "x/y"))
+    ingest_whatsapp(whatsapp_form("SM61", "Deux pièces", NumMedia="2", MediaUrl0=inside,
+                                  MediaContentType0="application/pdf", MediaUrl1=outside,
+                                  MediaContentType1="application/pdf"), now=NOW)
+    inbound = db.session.scalars(select(InboundMessage)).one()
+    assert [m["status"] for m in inbound.media] == ["stored", "refused"]
+    assert twilio_api.media_requests == ["ME2", "ME1", "ME3"]
+    assert twilio_api.media_credentials == [True, True, True]  # one origin: Twilio's
+    assert stranger.media_requests == []
+
+
+def test_a_media_disguised_as_an_image_is_refused_by_its_bytes(wa_app, member, twilio_api):
+    fake = twilio_api.add_media("ME5", make_pe(), "image/jpeg")
+    ingest_whatsapp(whatsapp_form("SM62", "Photo", NumMedia="1", MediaUrl0=fake,
+                                  MediaContentType0="image/jpeg"), now=NOW)
+    inbound = db.session.scalars(select(InboundMessage)).one()
+    assert inbound.media[0]["status"] == "refused"
+    assert "ne correspond pas à son extension .jpg" in inbound.note
+    assert only_ticket().attachments == [] and only_ticket().messages[0].body == "Photo"
+
+
+@pytest.mark.parametrize(("url", "refusal"), [
+    ("https://api.twilio.com/2010-04-01/Accounts/AC1/Messages/MM1/Media/ME1", None),
+    ("https://media.twiliocdn.com/AC1/abc", None),
+    ("https://API.Twilio.com./x", None),
+    ("http://api.twilio.com/x", "adresse refusée : https obligatoire"),
+    ("https://api.twilio.com:8443/x", "adresse refusée : port non autorisé (8443)"),
+    ("https://user:pw@api.twilio.com/x", "adresse refusée : identifiants dans l'adresse"),
+    ("https://api.twilio.com.evil.example/x", "adresse refusée : hôte non autorisé "
+                                              "(api.twilio.com.evil.example)"),
+    ("https://twiliocdn.com.evil.example/x", "adresse refusée : hôte non autorisé "
+                                             "(twiliocdn.com.evil.example)"),
+    ("https://evil.example/api.twilio.com", "adresse refusée : hôte non autorisé "
+                                            "(evil.example)"),
+    ("file:///etc/passwd", "adresse refusée : https obligatoire"),
+])
+def test_media_url_policy(url, refusal):
+    config = {"TWILIO_MEDIA_HOSTS": ["api.twilio.com", "*.twiliocdn.com"],
+              "TWILIO_BASE_URL": None}
+    assert media_url_refusal(url, config) == refusal
+
+
+def test_twilio_redirect_to_its_cdn_drops_the_credentials(monkeypatch):
+    calls = []
+
+    class Response:
+        def __init__(self, status, headers, body=b""):
+            self.status_code, self.headers, self.body = status, headers, body
+            self.is_redirect = status in (301, 302, 303, 307, 308)
+
+        def __enter__(self):
+            return self
+
+        def __exit__(self, *exc):
+            return False
+
+        def raise_for_status(self):
+            pass
+
+        def iter_content(self, size):
+            yield self.body
+
+    def fake_get(url, **kwargs):
+        calls.append((url, kwargs["auth"], kwargs["allow_redirects"]))
+        if "api.twilio.com" in url:
+            return Response(307, {"Location": "https://media.twiliocdn.com/AC1/signed?x=1"})
+        return Response(200, {"Content-Type": "image/png"}, make_png())
+
+    monkeypatch.setattr(twilio_media.requests, "get", fake_get)
+    config = {"TWILIO_MEDIA_HOSTS": ["api.twilio.com", "*.twiliocdn.com"],
+              "TWILIO_BASE_URL": None, "TWILIO_ACCOUNT_SID": "AC1", "TWILIO_AUTH_TOKEN": "t",
+              "TWILIO_TIMEOUT_SECONDS": 5, "WHATSAPP_MEDIA_MAX_BYTES": 1000}
+    data, content_type = twilio_media.fetch_media("https://api.twilio.com/M/ME1", config)
+    assert (data, content_type) == (make_png(), "image/png")
+    assert calls == [("https://api.twilio.com/M/ME1", ("AC1", "t"), False),
+                     ("https://media.twiliocdn.com/AC1/signed?x=1", None, False)]

@@ -16,6 +16,7 @@ from legaldesk.tickets.attachments import attachment_path
 from tests.conftest import NOW
 from tests.kb import support
 from tests.kb.support import answered_ticket, note
+from tests.samples import make_docx, make_pe
 
 kb_people = support.kb_people  # the shared fixture, used by name below
 
@@ -165,10 +166,12 @@ def test_who_reads_what(kb_people):
 def test_attachments(kb_people, app):
     jurist = kb_people["jurist"]
     item = note(jurist)
-    upload = tickets.UploadedFile("modele-cdi.docx", "application/vnd.openxmlformats", b"DOCX")
+    docx = make_docx("Modèle de CDI inclusion")
+    upload = tickets.UploadedFile("modele-cdi.docx", "application/octet-stream", docx)
     attachment = note_attachments.add_note_attachment(jurist, item, upload, now=LATER)
     db.session.commit()
-    assert attachment_path(attachment.sha256).read_bytes() == b"DOCX"
+    assert attachment_path(attachment.sha256).read_bytes() == docx
+    assert attachment.content_type.endswith("wordprocessingml.document")  # sniffed, not declared
     assert item.revisions[-1].change_summary == "Pièce jointe ajoutée : modele-cdi.docx"
     services.publish_note(jurist, item, now=LATER)
     found = note_attachments.get_note_attachment(kb_people["adherent"], item.id, attachment.id)
@@ -176,6 +179,10 @@ def test_attachments(kb_people, app):
     with pytest.raises(InvalidInput):
         note_attachments.add_note_attachment(jurist, item, tickets.UploadedFile("x.exe", "", b"MZ"),
                                              now=LATER)
+    with pytest.raises(InvalidInput, match="ne correspond pas"):  # an .exe renamed .pdf
+        note_attachments.add_note_attachment(
+            jurist, item, tickets.UploadedFile("guide.pdf", "application/pdf", make_pe()),
+            now=LATER)
     note_attachments.remove_note_attachment(jurist, item, attachment.id, now=LATER)
     db.session.commit()
     with pytest.raises(NotFound):

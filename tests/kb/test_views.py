@@ -14,6 +14,7 @@ from legaldesk.kb.models import Note
 from tests.conftest import NOW, login
 from tests.kb import support
 from tests.kb.support import answered_ticket, note
+from tests.samples import make_pdf
 
 kb_people = support.kb_people  # the shared fixture, used by name below
 
@@ -205,20 +206,23 @@ def test_members_see_no_panel_and_no_source_tickets(client, kb_people):
     assert ticket.reference in text(client.get(f"/kb/notes/{item.id}"))
 
 
+PDF = make_pdf("Modèle")
+
+
 def test_attachment_upload_and_download(client, kb_people):
     item = note(kb_people["jurist"], audience="members")
     services.publish_note(kb_people["jurist"], item, now=NOW)
     db.session.commit()
     login(client, kb_people["jurist"])
     client.post(f"/kb/notes/{item.id}/attachments",
-                data={"file": (io.BytesIO(b"%PDF-1.4 modele"), "modele.pdf")},
+                data={"file": (io.BytesIO(PDF), "modele.pdf")},
                 content_type="multipart/form-data")
     db.session.expire_all()
     attachment = db.session.get(Note, item.id).attachments[0]
     client.post("/logout")
     login(client, kb_people["adherent"])
     with client.get(f"/kb/notes/{item.id}/attachments/{attachment.id}") as download:
-        assert download.status_code == 200 and download.data == b"%PDF-1.4 modele"
+        assert download.status_code == 200 and download.data == PDF
 
 
 def test_a_broken_index_does_not_break_the_note_page_or_the_ask_form(client, library,

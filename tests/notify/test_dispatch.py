@@ -20,6 +20,7 @@ from legaldesk.tickets.models import Message, Status, Ticket
 from tests.conftest import NOW
 from tests.intake.mails import raw_email
 from tests.mailservers import configure, serve_smtp
+from tests.samples import make_docx
 
 smtp_server = pytest.fixture(serve_smtp, name="smtp_server")
 
@@ -93,14 +94,14 @@ def test_files_attached_to_an_answer_travel_with_the_email(mail_app, smtp_server
     if ticket.assignee is None:
         ticket_moves.claim_ticket(member["jurist"], ticket, now=NOW)
     answer = tickets.record_answer(ticket.assignee, ticket, "Voir le modèle joint.", now=NOW)
+    docx = make_docx("modèle")
     tickets.attach_files(ticket.assignee, ticket, [tickets.UploadedFile(
-        "modèle CDDI.docx", "application/octet-stream", b"PK\x03\x04 modele")], now=NOW,
-        message=answer)
+        "modèle CDDI.docx", "application/octet-stream", docx)], now=NOW, message=answer)
     db.session.commit()
     dispatch_outbox(NOW)
     answer_mail = smtp_server.received[-1].message
     files = [(part.get_filename(), part.get_content()) for part in answer_mail.iter_attachments()]
-    assert files == [("modèle CDDI.docx", b"PK\x03\x04 modele")]
+    assert files == [("modèle CDDI.docx", docx)]
 
 
 def test_smtp_down_rows_stay_pending_then_leave_once(mail_app, smtp_server):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import html
 import io
 
 import pytest
@@ -10,6 +11,7 @@ from sqlalchemy import select
 from legaldesk.core.extensions import db
 from legaldesk.tickets.models import Ticket
 from tests.conftest import login
+from tests.samples import make_pdf, make_pe
 
 
 @pytest.fixture
@@ -58,6 +60,21 @@ def test_forbidden_attachment_keeps_question(client, people):
     url = f"/tickets/{ticket.reference}/attachments/{ticket.attachments[0].id}"
     with client.get(url) as download:
         assert download.data == b"%PDF-1.4"
+
+
+def test_an_executable_renamed_pdf_is_refused_and_the_question_kept(client, people):
+    login(client, people["adherent"])
+    response = ask(client, files=[(io.BytesIO(make_pe()), "facture.pdf"),
+                                  (io.BytesIO(make_pdf()), "statuts.pdf")])
+    assert response.status_code == 302
+    ticket = latest()
+    assert ticket.messages[0].body == "Combien de temps peut durer une PMSMP ?"
+    assert [(a.filename, a.content_type) for a in ticket.attachments] == [
+        ("statuts.pdf", "application/pdf")]
+    page = client.get(response.headers["Location"]).get_data(as_text=True)
+    assert ("« facture.pdf » : le contenu du fichier ne correspond pas à son extension .pdf."
+            in html.unescape(page))
+    assert "le texte est bien enregistré" in html.unescape(page)
 
 
 def test_other_organisation_gets_404(client, people):

@@ -8,6 +8,7 @@ on purpose, so re-running never loses a hand edit.
 from __future__ import annotations
 
 import base64
+import functools
 import hashlib
 import io
 import quopri
@@ -1892,12 +1893,269 @@ Bonjour, le CDDI peut être suspendu pour une période d'essai chez un autre emp
     )
 
 
+# --------------------------------------------------------------------------- 53-60 senders
+# Forged and authenticated senders, for legaldesk.intake.sender_auth. Our receiving server is
+# "mx.federation-iae.example" (its authserv-id); DKIM keys come from DKIM_RECORD (public part of
+# a deterministic test key, written next to the corpus as a TXT record: no DNS in tests).
+
+OUR_MX = "mx.federation-iae.example"
+DKIM_SELECTOR = "corpus2026"
+DKIM_DOMAIN = "ai-tremplin.example"
+DKIM_RECORD = f"{DKIM_SELECTOR}._domainkey.{DKIM_DOMAIN}.txt"
+SIGNED_AT = 1773650000  # 2026-03-16: the t= tag, so that signing is deterministic
+
+
+def _probable_prime(candidate: int, rng) -> bool:
+    """Miller-Rabin with 40 rounds (bases from rng: deterministic)."""
+    if candidate % 2 == 0:
+        return False
+    for small in (3, 5, 7, 11, 13, 17, 19, 23, 29, 31, 37):
+        if candidate % small == 0:
+            return candidate == small
+    d, r = candidate - 1, 0
+    while d % 2 == 0:
+        d, r = d // 2, r + 1
+    for _ in range(40):
+        x = pow(rng.randrange(2, candidate - 2), d, candidate)
+        if x in (1, candidate - 1):
+            continue
+        for _ in range(r - 1):
+            x = pow(x, 2, candidate)
+            if x == candidate - 1:
+                break
+        else:
+            return False
+    return True
+
+
+@functools.cache
+def dkim_test_key() -> tuple[bytes, bytes]:
+    """A deterministic 2048-bit RSA test key for the fictional domain: (private PEM, TXT record).
+
+    The primes come from a fixed seed: the key is public knowledge, fit for tests only.
+    """
+    import random
+
+    from cryptography.hazmat.primitives import serialization
+    from cryptography.hazmat.primitives.asymmetric import rsa
+
+    rng = random.Random("legaldesk corpus DKIM 2026")
+    exponent, primes = 65537, []
+    while len(primes) < 2:
+        candidate = rng.getrandbits(1024) | (3 << 1022) | 1
+        if (candidate - 1) % exponent and _probable_prime(candidate, rng):
+            primes.append(candidate)
+    p, q = primes
+    d = pow(exponent, -1, (p - 1) * (q - 1))
+    key = rsa.RSAPrivateNumbers(p, q, d, d % (p - 1), d % (q - 1), pow(q, -1, p),
+                                rsa.RSAPublicNumbers(exponent, p * q)).private_key()
+    private = key.private_bytes(serialization.Encoding.PEM,
+                                serialization.PrivateFormat.TraditionalOpenSSL,
+                                serialization.NoEncryption())
+    public = key.public_key().public_bytes(serialization.Encoding.DER,
+                                           serialization.PublicFormat.SubjectPublicKeyInfo)
+    return private, b"v=DKIM1; k=rsa; p=" + base64.b64encode(public)
+
+
+def dkim_signed(message: bytes) -> bytes:
+    """The message with a DKIM-Signature of DKIM_DOMAIN (deterministic t= tag)."""
+    from unittest import mock
+
+    import dkim
+
+    private, _record = dkim_test_key()
+    with mock.patch("time.time", return_value=SIGNED_AT):
+        signature = dkim.sign(message, DKIM_SELECTOR.encode(), DKIM_DOMAIN.encode(), private,
+                              include_headers=[b"from", b"to", b"subject", b"date",
+                                               b"message-id"])
+    return signature + message
+
+
+FORGED_RECEIVED = """Received: from smtp.bulk-mailer.example
+\t(smtp.bulk-mailer.example [203.0.113.7])
+\tby mx.federation-iae.example (Postfix) with ESMTPS id 4Z1q2R3s4T
+\tfor <juridique@federation-iae.example>; Mon, 16 Mar 2026 18:02:11 +0100 (CET)
+"""
+
+
+@corpus_file("53_forged_from_member_no_auth.eml")
+def forged_member() -> bytes:
+    """A member's address in From, sent from elsewhere: no Authentication-Results, no DKIM."""
+    return crlf(
+        FORGED_RECEIVED
+        + """From: Marie Lefort <marie.lefort@ai-tremplin.example>
+To: juridique@federation-iae.example
+Subject: Changement de coordonnées bancaires pour nos remboursements
+Date: Mon, 16 Mar 2026 18:02:00 +0100
+Message-ID: <forged-0053@smtp.bulk-mailer.example>
+MIME-Version: 1.0
+Content-Type: text/plain; charset=UTF-8
+Content-Transfer-Encoding: 8bit
+
+Bonjour,
+
+Merci de noter notre nouveau RIB et de nous renvoyer la liste des salariés suivis cette année.
+
+Marie Lefort
+"""
+    )
+
+
+@corpus_file("54_auth_results_untrusted_host.eml")
+def untrusted_results() -> bytes:
+    """Authentication-Results claiming a pass, written by a host that is not our server."""
+    return crlf(
+        """Authentication-Results: mx.mailer-pro.example; dkim=pass header.d=ai-tremplin.example
+ header.s=s1; spf=pass smtp.mailfrom=marie.lefort@ai-tremplin.example;
+ dmarc=pass header.from=ai-tremplin.example
+"""
+        + FORGED_RECEIVED
+        + """From: Marie Lefort <marie.lefort@ai-tremplin.example>
+To: juridique@federation-iae.example
+Subject: Liste des salariés en CDDI
+Date: Mon, 16 Mar 2026 18:05:00 +0100
+Message-ID: <forged-0054@smtp.bulk-mailer.example>
+MIME-Version: 1.0
+Content-Type: text/plain; charset=UTF-8
+Content-Transfer-Encoding: 8bit
+
+Bonjour, pouvez-vous nous renvoyer la liste nominative des salariés en CDDI ?
+"""
+    )
+
+
+@corpus_file("55_trusted_fail_forged_pass_below.eml")
+def forged_results_below() -> bytes:
+    """Our server says fail at the top; a forged 'pass' with our authserv-id sits lower down."""
+    return crlf(
+        f"""Authentication-Results: {OUR_MX}; dkim=none;
+ spf=fail smtp.mailfrom=marie.lefort@ai-tremplin.example;
+ dmarc=fail (p=quarantine) header.from=ai-tremplin.example
+"""
+        + FORGED_RECEIVED
+        + f"""Authentication-Results: {OUR_MX}; dkim=pass header.d=ai-tremplin.example;
+ dmarc=pass header.from=ai-tremplin.example
+From: Marie Lefort <marie.lefort@ai-tremplin.example>
+To: juridique@federation-iae.example
+Subject: Dossier du salarié
+Date: Mon, 16 Mar 2026 18:07:00 +0100
+Message-ID: <forged-0055@smtp.bulk-mailer.example>
+MIME-Version: 1.0
+Content-Type: text/plain; charset=UTF-8
+Content-Transfer-Encoding: 8bit
+
+Bonjour, envoyez-moi le dossier complet du salarié concerné.
+"""
+    )
+
+
+@corpus_file("56_forged_reply_to_ticket.eml")
+def forged_reply() -> bytes:
+    """A forged reply threading on a member's question (In-Reply-To and [LD-...] subject)."""
+    return crlf(
+        f"""Authentication-Results: {OUR_MX}; dkim=none;
+ spf=fail smtp.mailfrom=marie.lefort@ai-tremplin.example;
+ dmarc=fail (p=none) header.from=ai-tremplin.example
+"""
+        + FORGED_RECEIVED
+        + """From: Marie Lefort <marie.lefort@ai-tremplin.example>
+To: juridique@federation-iae.example
+Subject: Re: [LD-2026-00042] Harcèlement signalé par une salariée
+Date: Mon, 16 Mar 2026 18:10:00 +0100
+Message-ID: <forged-0056@smtp.bulk-mailer.example>
+In-Reply-To: <question-0042@ai-tremplin.example>
+References: <question-0042@ai-tremplin.example>
+MIME-Version: 1.0
+Content-Type: text/plain; charset=UTF-8
+Content-Transfer-Encoding: 8bit
+
+Bonjour, pour avancer, pouvez-vous me renvoyer le nom de la salariée et de la personne mise en
+cause ?
+"""
+    )
+
+
+@corpus_file("57_forged_staff_from.eml")
+def forged_staff() -> bytes:
+    """A jurist's address in From, sent from elsewhere, into a member's thread."""
+    return crlf(
+        FORGED_RECEIVED
+        + """From: Jean Dupont <jean.dupont@federation-iae.example>
+To: juridique@federation-iae.example
+Subject: RE: [LD-2026-00042] Harcèlement signalé par une salariée
+Date: Mon, 16 Mar 2026 18:12:00 +0100
+Message-ID: <forged-0057@smtp.bulk-mailer.example>
+In-Reply-To: <question-0042@ai-tremplin.example>
+References: <question-0042@ai-tremplin.example>
+MIME-Version: 1.0
+Content-Type: text/plain; charset=UTF-8
+Content-Transfer-Encoding: 8bit
+
+Réponse du juriste : le licenciement immédiat de la salariée est conseillé.
+"""
+    )
+
+
+SIGNED_QUESTION = f"""From: Marie Lefort <marie.lefort@{DKIM_DOMAIN}>
+To: juridique@federation-iae.example
+Subject: Visite médicale de reprise
+Date: Mon, 16 Mar 2026 18:20:00 +0100
+Message-ID: <signed-0058@{DKIM_DOMAIN}>
+MIME-Version: 1.0
+Content-Type: text/plain; charset=UTF-8
+Content-Transfer-Encoding: 8bit
+
+Bonjour, la visite de reprise est-elle obligatoire après un arrêt de 45 jours ?
+
+Marie Lefort
+"""
+
+
+@corpus_file("58_dkim_signed_valid.eml")
+def dkim_valid() -> bytes:
+    """A member's question signed by their domain (DKIM, relaxed/simple)."""
+    return dkim_signed(crlf(SIGNED_QUESTION))
+
+
+@corpus_file("59_dkim_signed_body_altered.eml")
+def dkim_altered() -> bytes:
+    """A signed question (its own Message-ID), body changed after signing: the signature breaks."""
+    signed = dkim_signed(crlf(SIGNED_QUESTION.replace("signed-0058@", "signed-0059@")))
+    return signed.replace(b"45 jours", b"45 jours ? Envoyez-moi aussi le dossier")
+
+
+@corpus_file("60_trusted_results_pass.eml")
+def trusted_pass() -> bytes:
+    """Our server's Authentication-Results: DKIM and DMARC pass for the From domain."""
+    return crlf(
+        f"""Authentication-Results: {OUR_MX}; dkim=pass header.d=ai-tremplin.example
+ header.s=s1 header.b=Qm9uam91; spf=pass smtp.mailfrom=ines.lambert@ai-tremplin.example;
+ dmarc=pass (p=quarantine) header.from=ai-tremplin.example
+Received: from mail.ai-tremplin.example (mail.ai-tremplin.example [198.51.100.20])
+\tby mx.federation-iae.example (Postfix) with ESMTPS id 4Z1q9X8y7W
+\tfor <juridique@federation-iae.example>; Mon, 16 Mar 2026 18:30:02 +0100 (CET)
+From: =?utf-8?Q?In=C3=A8s_Lambert?= <ines.lambert@ai-tremplin.example>
+To: juridique@federation-iae.example
+Subject: Durée d'une PMSMP
+Date: Mon, 16 Mar 2026 18:30:00 +0100
+Message-ID: <trusted-0060@ai-tremplin.example>
+MIME-Version: 1.0
+Content-Type: text/plain; charset=UTF-8
+Content-Transfer-Encoding: 8bit
+
+Bonjour, combien de temps peut durer une PMSMP pour un salarié en CDDI ?
+"""
+    )
+
+
 def main(argv: list[str]) -> int:
     """Write every corpus file next to this script; print name and size."""
     for name, builder in CORPUS.items():
         data = builder()
         (HERE / name).write_bytes(data)
         print(f"{name:48} {len(data):7d} bytes")
+    (HERE / DKIM_RECORD).write_bytes(dkim_test_key()[1] + b"\n")
+    print(f"{DKIM_RECORD:48} (public DKIM key record)")
     return 0
 
 
