@@ -50,6 +50,7 @@ from legaldesk.tickets.services import (
     add_requester_reply,
     attach_files,
     open_ticket,
+    visible_tickets,
 )
 
 log = logging.getLogger(__name__)
@@ -777,10 +778,13 @@ def list_quarantine(actor: User, *, limit: int = 200) -> list[InboundMessage]:
 
 
 def get_inbound(actor: User, inbound_id: int) -> InboundMessage:
-    """One inbound message with its raw source (admins)."""
+    """One inbound message with its raw source (admins), unless it was filed on a ticket the
+    actor may not see: its source is that ticket's content."""
     require_role(actor, Role.ADMIN)
     inbound = db.session.get(InboundMessage, inbound_id)
-    if inbound is None:
+    if inbound is None or (inbound.ticket_id is not None and db.session.scalar(
+            visible_tickets(actor).with_only_columns(Ticket.id)
+            .where(Ticket.id == inbound.ticket_id)) is None):
         raise NotFound("Message introuvable.")
     return inbound
 

@@ -129,6 +129,18 @@ def test_confidential_ticket_visible_to_assignee_and_manager_only(desk):
         services.get_ticket(desk["jurist2"], ticket.reference)
 
 
+def test_admins_administer_and_do_not_read_confidential_tickets(desk, make):
+    admin = make.user("admin")
+    ticket = ask(desk, "sante_securite")
+    assert services.get_ticket(admin, ticket.reference) == ticket  # not confidential yet
+    services.classify_ticket(desk["manager"], ticket, now=NOW, confidential=True)
+    db.session.commit()
+    with pytest.raises(NotFound):
+        services.get_ticket(admin, ticket.reference)
+    rows, total = services.list_queue(admin, "national", services.QueueFilters(), now=NOW)
+    assert total == 0 and rows == []
+
+
 def test_escalation_moves_to_national_with_reason_and_history(desk):
     ticket = ask(desk)
     services.claim_ticket(desk["delegate"], ticket, now=NOW)
