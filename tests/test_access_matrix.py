@@ -11,7 +11,10 @@ answer of each role in ROLES order (tests/access_world.py says who each role is)
     deny    refused by a service: a redirect with an error message
     400 403 404 405 409 ...   that status
 
-Every answer except `done` must leave the database unchanged: no request commits a write.
+Every answer except `done` must leave the database unchanged: the request commits no write.
+The world is built once per module; a `done` cell acts on a new object (Row.fresh), so rows
+do not depend on their order. An expected refusal that wrongly succeeds changes the shared
+object: read the first failure first.
 
 To add a route, add one Row per method (and per kind of object it touches), e.g. for a
 "log out everywhere" button:
@@ -21,7 +24,8 @@ To add a route, add one Row per method (and per kind of object it touches), e.g.
 
 URL parameters come from the row's object (`reference`, `note_id`, `attachment_id`, ...) and
 from `params`; `data` builds the form (or `json`) body. test_every_route_has_a_row fails with
-the rule's name when a route has no row; new objects go in tests/access_world.py.
+the rule's name when a route has no row, test_every_row_names_a_route when a row's route is
+gone (a route that changed its method); new kinds of objects go in tests/access_world.py.
 """
 
 from __future__ import annotations
@@ -537,6 +541,7 @@ def matrix(_schema_app, tmp_path_factory):
     saved = {key: app.config[key] for key in ("ATTACHMENTS_DIR", "KB_INDEX_DIR")}
     app.config.update(ATTACHMENTS_DIR=str(tmp / "attachments"), KB_INDEX_DIR=str(tmp / "kb"))
     app.test_client_class = FreshContextClient
+    forget_process_state(app)  # user ids repeat across modules: start with fresh counts
     blocked = tmp / "not-a-folder"
     blocked.write_text("")
     with app.app_context():
@@ -550,6 +555,15 @@ def matrix(_schema_app, tmp_path_factory):
         db.session.remove()
         empty_tables()
     app.config.update(saved)
+    forget_process_state(app)
+
+
+def forget_process_state(app) -> None:
+    """Close this module's search index and forget its suggestion rate counts."""
+    index = app.extensions.pop("kb_index", None)
+    if index is not None:
+        index.close()
+    app.extensions.pop("kb_suggest_limiter", None)
 
 
 @pytest.fixture
