@@ -37,6 +37,8 @@ from legaldesk.notify.email import is_our_message_id, outbox_id_from_message_id
 from legaldesk.notify.models import Outbox, OutboxStatus
 from legaldesk.notify.services import queue_notification
 from legaldesk.notify.whatsapp import last_inbound_at, normalise_phone
+from legaldesk.tickets.access import visible_tickets
+from legaldesk.tickets.history import set_ticket_field
 from legaldesk.tickets.models import (
     OPEN_STATUSES,
     Channel,
@@ -51,7 +53,6 @@ from legaldesk.tickets.services import (
     add_requester_reply,
     attach_files,
     open_ticket,
-    set_ticket_field,
 )
 
 log = logging.getLogger(__name__)
@@ -809,10 +810,13 @@ def list_quarantine(actor: User, *, limit: int = 200) -> list[InboundMessage]:
 
 
 def get_inbound(actor: User, inbound_id: int) -> InboundMessage:
-    """One inbound message with its raw source (admins)."""
+    """One inbound message with its raw source (admins), unless it was filed on a ticket the
+    actor may not see: its source is that ticket's content."""
     require_role(actor, Role.ADMIN)
     inbound = db.session.get(InboundMessage, inbound_id)
-    if inbound is None:
+    if inbound is None or (inbound.ticket_id is not None and db.session.scalar(
+            visible_tickets(actor).with_only_columns(Ticket.id)
+            .where(Ticket.id == inbound.ticket_id)) is None):
         raise NotFound("Message introuvable.")
     return inbound
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import datetime
 
 from sqlalchemy import select
@@ -58,18 +59,44 @@ def notify_requester(ticket, *, subject: str, body: str, purpose: str, now: date
         now=now, ticket_id=ticket.id, message_id=message_id, dedupe_key=dedupe_key)
 
 
-def outbox_overview(actor, *, limit: int = 200) -> tuple[dict[str, int], list[Outbox]]:
-    """Counts by status and the rows not yet sent (admins), so nothing waits unseen."""
+@dataclass(frozen=True)
+class OutboxLine:
+    """One waiting notification as the admins' outbox page shows it."""
+
+    channel: str
+    recipient: str
+    subject: str
+    status: str
+    attempts: int
+    next_attempt_at: datetime
+    last_error: str | None
+    confidential: bool  # about a confidential ticket: the subject is withheld ("")
+
+
+def outbox_overview(actor, *, limit: int = 200) -> tuple[dict[str, int], list[OutboxLine]]:
+    """Counts by status and the rows not yet sent (admins), so nothing waits unseen.
+
+    The subject of a notification about a confidential ticket is withheld: admins administer,
+    they do not read confidential tickets.
+    """
     from sqlalchemy import func
 
     from legaldesk.auth.models import Role
     from legaldesk.auth.services import require_role
     from legaldesk.notify.models import OutboxStatus
+    from legaldesk.tickets.models import Ticket
 
     require_role(actor, Role.ADMIN)
     counts = dict(db.session.execute(
         select(Outbox.status, func.count(Outbox.id)).group_by(Outbox.status)).all())
-    waiting = db.session.scalars(
-        select(Outbox).where(Outbox.status != OutboxStatus.SENT)
+    waiting = db.session.execute(
+        select(Outbox, func.coalesce(Ticket.confidential, False))
+        .outerjoin(Ticket, Outbox.ticket_id == Ticket.id)
+        .where(Outbox.status != OutboxStatus.SENT)
         .order_by(Outbox.next_attempt_at).limit(limit)).all()
-    return counts, list(waiting)
+    return counts, [OutboxLine(
+        channel=row.channel, recipient=row.recipient,
+        subject="" if confidential else row.subject, status=row.status, attempts=row.attempts,
+        next_attempt_at=row.next_attempt_at, last_error=row.last_error,
+        confidential=bool(confidential),
+    ) for row, confidential in waiting]

@@ -25,8 +25,11 @@ from legaldesk.tickets.models import (
 def visible_tickets(actor: User) -> Select:
     """A SELECT of the tickets the actor may see (need-to-know, enforced in the query)."""
     query = select(Ticket)
-    if actor.role in {Role.MANAGER, Role.ADMIN}:
+    if actor.role == Role.MANAGER:
         return query
+    if actor.role == Role.ADMIN:
+        # Admins administer: a confidential ticket is for its assigned jurist and the managers.
+        return query.where(Ticket.confidential.is_(False))
     if actor.role == Role.JURIST:
         return query.where(or_(Ticket.confidential.is_(False), Ticket.assignee_id == actor.id))
     if actor.role == Role.DELEGATE:

@@ -191,3 +191,27 @@ def test_admin_sees_pending_notifications(client, make):
     client.post("/logout")
     login(client, make.user("manager"))
     assert client.get("/admin/outbox").status_code == 403
+
+
+def test_the_outbox_withholds_the_subject_of_a_confidential_ticket(client, make):
+    from legaldesk.notify.services import outbox_overview, queue_notification
+    from legaldesk.tickets import moves as ticket_moves
+    from legaldesk.tickets import services as tickets
+
+    adherent = make.user("adherent", organisation=make.organisation())
+    ticket = tickets.open_ticket(adherent, subject="Agression sur le chantier", now=NOW,
+                                 body="Un salarié a été agressé.", level="expert")
+    ticket_moves.classify_ticket(make.user("manager"), ticket, now=NOW, confidential=True)
+    queue_notification(channel="email", recipient=adherent.email, purpose="answer", now=NOW,
+                       subject=f"[{ticket.reference}] {ticket.subject}", body="Texte",
+                       ticket_id=ticket.id)
+    queue_notification(channel="email", recipient="autre@example.org", purpose="answer",
+                       subject="Sujet ordinaire", body="Texte", now=NOW)
+    db.session.commit()
+    admin = make.user("admin")
+    _counts, lines = outbox_overview(admin)
+    assert {(line.subject, line.confidential) for line in lines} == {
+        ("", True), ("Sujet ordinaire", False)}
+    login(client, admin)
+    page = client.get("/admin/outbox").get_data(as_text=True)
+    assert "Agression" not in page and "Objet masqué" in page and "Sujet ordinaire" in page

@@ -152,3 +152,21 @@ def test_layer_check_sees_an_upward_import():
 def test_dependencies_point_one_way():
     graph, _ = import_graph()
     assert layer_violations(graph) == []
+
+
+def test_every_imported_name_exists():
+    """`from legaldesk.x import y` names something real, lazy imports inside functions too."""
+    import importlib
+
+    missing = []
+    for name, path in sorted(all_modules().items()):
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        for node in ast.walk(tree):
+            for target, symbol in imported(node, name, path.name == "__init__.py"):
+                if not target.startswith("legaldesk") or symbol is None:
+                    continue
+                module = importlib.import_module(target)
+                if not hasattr(module, symbol) and f"{target}.{symbol}" not in all_modules():
+                    missing.append(f"{name}: {target}.{symbol}")
+    assert missing == []
+

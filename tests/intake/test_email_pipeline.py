@@ -9,7 +9,7 @@ import pytest
 from sqlalchemy import func, select
 
 from legaldesk.auth.models import Contact
-from legaldesk.core.errors import Conflict, Forbidden
+from legaldesk.core.errors import Conflict, Forbidden, NotFound
 from legaldesk.core.extensions import db
 from legaldesk.intake import services
 from legaldesk.intake.models import InboundMessage, InboundStatus
@@ -265,6 +265,16 @@ def test_a_failure_quarantines_the_message_and_the_batch_goes_on(desk, app, tmp_
     assert db.session.get(InboundMessage, with_file.inbound_id).status == InboundStatus.PROCESSED
     with pytest.raises(Conflict):
         services.retry_quarantined(desk["admin"], with_file.inbound_id, now=NOW)
+
+
+def test_the_source_of_a_mail_filed_on_a_confidential_ticket_is_not_for_admins(desk):
+    filed = ingest(raw_email())
+    ticket = tickets.get_ticket(desk["jurist"], filed.reference)
+    assert services.get_inbound(desk["admin"], filed.inbound_id).ticket_id == ticket.id
+    tickets.classify_ticket(desk["jurist"], ticket, now=NOW, confidential=True)
+    db.session.commit()
+    with pytest.raises(NotFound):
+        services.get_inbound(desk["admin"], filed.inbound_id)
 
 
 def test_only_admins_retry_and_an_unfixable_message_stays_in_quarantine(desk):

@@ -23,7 +23,7 @@ from legaldesk.intake.models import InboundMessage
 from legaldesk.intake.sender_auth import aligned, authenticate_sender, verify_dkim
 from legaldesk.intake.services import Outcome, ingest_email
 from legaldesk.notify.models import Outbox
-from legaldesk.tickets import services as tickets
+from legaldesk.tickets import moves as ticket_moves
 from legaldesk.tickets.models import Message, MessageKind, Ticket, TicketEvent
 from tests.conftest import NOW, TRUSTED_MX, login
 from tests.intake.mails import CORPUS, corpus, raw_email, trusted_results
@@ -316,7 +316,7 @@ def confidential_question(desk) -> Ticket:
     """A member's authenticated question, made confidential by a jurist."""
     ticket = ticket_of(ingest(raw_email(message_id="question-0042@tilleuls.org",
                                         subject="Harcèlement signalé par une salariée")))
-    tickets.classify_ticket(desk["manager"], ticket, now=NOW, confidential=True)
+    ticket_moves.classify_ticket(desk["manager"], ticket, now=NOW, confidential=True)
     db.session.commit()
     return ticket
 

@@ -129,6 +129,18 @@ def test_confidential_ticket_visible_to_assignee_and_manager_only(desk):
         access.get_ticket(desk["jurist2"], ticket.reference)
 
 
+def test_admins_administer_and_do_not_read_confidential_tickets(desk, make):
+    admin = make.user("admin")
+    ticket = ask(desk, "sante_securite")
+    assert access.get_ticket(admin, ticket.reference) == ticket  # not confidential yet
+    moves.classify_ticket(desk["manager"], ticket, now=NOW, confidential=True)
+    db.session.commit()
+    with pytest.raises(NotFound):
+        access.get_ticket(admin, ticket.reference)
+    rows, total = queues.list_queue(admin, "national", queues.QueueFilters(), now=NOW)
+    assert total == 0 and rows == []
+
+
 def test_escalation_moves_to_national_with_reason_and_history(desk):
     ticket = ask(desk)
     moves.claim_ticket(desk["delegate"], ticket, now=NOW)
