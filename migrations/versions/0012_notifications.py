@@ -37,6 +37,10 @@ def upgrade():
 
 
 def downgrade():
-    with op.batch_alter_table("users") as batch:
-        batch.drop_column("notification_email")
+    # Not batch mode: on SQLite it would re-create (drop) the users table, which the
+    # foreign keys of other tables (and the audit log's append-only trigger) forbid.
+    if op.get_bind().dialect.name == "sqlite":
+        op.execute("ALTER TABLE users DROP COLUMN notification_email")  # SQLite >= 3.35
+    else:
+        op.drop_column("users", "notification_email")
     op.drop_table("notifications")
