@@ -113,6 +113,8 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(kb_bp)
     from legaldesk.audit.views import bp as audit_bp
     app.register_blueprint(audit_bp)
+    from legaldesk.notify.views import bp as notify_bp
+    app.register_blueprint(notify_bp)  # also the header's unread counter (context processor)
     _record_request_origin(app)
     from legaldesk.account.views import bp as account_bp
     app.register_blueprint(account_bp)

@@ -499,6 +499,18 @@ ROUTES: list[Row] = [
     Row("POST", "/admin/users/<int:user_id>/end-sessions", "target_user",  # not a role's user
         expect="login 403   403   403   403   403   403   403   403   403   403   done"),
 
+    # --- in-app notifications: each person's own ------------------------------------------
+    # roles:         anon  adh   coll  oadh  ges   del   odel  rdel  jur   ojur  man   adm
+    Row("GET", "/notifications",
+        expect="login 403   403   403   403   200   200   200   200   200   200   200"),
+    Row("POST", "/notifications/<int:notification_id>/read",
+        params={"notification_id": 987654},  # nobody's: each reads only their own
+        expect="login 403   403   403   403   404   404   404   404   404   404   404"),
+    Row("POST", "/notifications/read-all",
+        expect="login 403   403   403   403   done  done  done  done  done  done  done"),
+    Row("POST", "/notifications/preferences", data=form(email="digest"), own_client=True,
+        expect="login 403   403   403   403   done  done  done  done  done  done  done"),
+
     # --- audit log (managers; admins administer) -------------------------------------------
     # roles:         anon  adh   coll  oadh  ges   del   odel  rdel  jur   ojur  man   adm
     Row("GET", "/audit/",
@@ -636,6 +648,7 @@ def fill(rule: str, values: dict) -> str:
 
 
 NOT_CHANGES = frozenset({"audit_log", "kb_suggestion_events", "login_throttles", "temp"})
+READ_MARKS = ("UPDATE", "notifications")  # opening a ticket marks the reader's own notices read
 
 
 class WriteWatch:
@@ -661,7 +674,8 @@ class WriteWatch:
         # Not changes: an audit entry records a read (a confidential ticket, an export), a
         # suggestion event counts what was shown, a throttle counts failures, a report sorts in
         # temporary tables.
-        if match and cursor.rowcount != 0 and match[2] not in NOT_CHANGES:
+        if match and cursor.rowcount != 0 and match[2] not in NOT_CHANGES and \
+                (match[1].split()[0].upper(), match[2]) != READ_MARKS:
             conn.info.setdefault(self.KEY, []).append(f"{match[1].split()[0]} {match[2]}")
 
     def commit(self, conn) -> None:

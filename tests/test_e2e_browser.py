@@ -1,4 +1,5 @@
-"""End to end in headless Chromium: a question goes adherent → delegate → jurist → answer."""
+"""End to end in headless Chromium: a question goes adherent → delegate → jurist → answer,
+and the adherent's reply shows in the jurist's notifications."""
 
 from __future__ import annotations
 
@@ -20,6 +21,7 @@ QUESTION_SUBJECT = "Durée d'une PMSMP pour un salarié en insertion"
 QUESTION_BODY = "Combien de temps peut durer une PMSMP pour un salarié en CDDI ?"
 ESCALATION_REASON = "Situation individuelle : avis d'un juriste nécessaire"
 ANSWER = "Une PMSMP dure au plus un mois, renouvelable une fois pour le même objectif."
+FOLLOW_UP = "Merci. Et pour un salarié déjà en PMSMP le mois dernier ?"
 
 
 @pytest.fixture
@@ -139,6 +141,22 @@ def read_answer(page: Page, reference: str) -> None:
     expect(page.get_by_role("heading", name="Historique", exact=True)).to_have_count(0)
 
 
+def reply(page: Page) -> None:
+    """The adherent writes again on the answered ticket."""
+    page.locator("#reply-body").fill(FOLLOW_UP)
+    page.get_by_role("button", name="Envoyer", exact=True).click()
+    expect(flash(page)).to_contain_text("Message envoyé.")
+
+
+def read_notification(page: Page) -> None:
+    """The jurist's header counts the reply; the notifications page marks it read."""
+    page.get_by_role("link", name="Notifications (1 non lue)", exact=True).click()
+    expect(page_heading(page)).to_have_text("Mes notifications")
+    expect(page.locator("table.notifications")).to_contain_text("Nouveau message du demandeur")
+    page.get_by_role("button", name=re.compile("^Marquer comme lue")).click()
+    expect(page.get_by_role("link", name="Notifications (0 non lues)", exact=True)).to_be_visible()
+
+
 @pytest.mark.browser
 def test_question_escalated_answered_and_read(live_server: LiveServer, accounts, tmp_path):
     """The "done means" scenario through the real French pages, with no server or JS error,
@@ -166,6 +184,11 @@ def test_question_escalated_answered_and_read(live_server: LiveServer, accounts,
         log_in(browser, accounts["adherent"])
         read_answer(browser.page, reference)
         browser.page.screenshot(path=tmp_path / "answered-ticket.png", full_page=True)
+        reply(browser.page)
+        log_out(browser.page)
+
+        log_in(browser, accounts["jurist"])
+        read_notification(browser.page)
         problems = browser.problems.all()
         csp_problems = browser.problems.csp_violations + browser.problems.pages_without_csp
         pages_seen = browser.problems.pages_seen
@@ -173,7 +196,7 @@ def test_question_escalated_answered_and_read(live_server: LiveServer, accounts,
     db.session.expire_all()
     ticket = db.session.scalar(select(Ticket).where(Ticket.reference == reference))
     assert (ticket.status, ticket.queue, ticket.assignee.email) == (
-        "answered", "national", accounts["jurist"])
+        "reopened", "national", accounts["jurist"])
     db.session.rollback()
     assert pages_seen > 15 and not csp_problems, "\n".join(csp_problems)
     assert not problems, "\n".join(problems)

@@ -127,6 +127,9 @@ class User(UserMixin, db.Model):
     specialty: Mapped[str | None] = enum_column(Specialty, nullable=True)
     phone: Mapped[str | None] = mapped_column(String(32))
     locale: Mapped[str] = mapped_column(String(8), default="fr")
+    # e-mail for in-app notifications: immediate, digest or none (notify.models.EmailPreference)
+    notification_email: Mapped[str] = mapped_column(String(16), default="immediate",
+                                                    server_default="immediate")
     active: Mapped[bool] = mapped_column(Boolean, default=True)
     away_until: Mapped[datetime | None] = mapped_column(DateTime)
     backup_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))

@@ -108,6 +108,10 @@ SCHEDULER_HEARTBEAT_SECONDS = 15  # how often the holder renews (and a standby r
 SCHEDULER_TIMEZONE = "Europe/Paris"  # for cron-style jobs (the daily digest hour)
 DAILY_DIGEST_HOUR = 7  # local hour of the daily digest e-mails
 
+# In-app notifications (replies, reopenings, escalations, assignments, mentions, call-backs)
+NOTIFICATION_DIGEST_HOUR = 7  # local hour of the daily e-mail of unread notifications (digest)
+NOTIFICATIONS_PAGE_SIZE = 50  # notifications per page of "Mes notifications"
+
 # Channels: e-mail out (SMTP; the outbox dispatch job sends)
 SMTP_HOST = "localhost"
 SMTP_PORT = 25

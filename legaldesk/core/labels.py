@@ -24,6 +24,18 @@ EVENT = {
     "message_outbound": _l("Réponse"), "message_internal": _l("Note interne"),
     "sender_unverified": _l("Expéditeur non vérifié"),
 }
+NOTIFICATION_KIND = {
+    "requester_reply": _l("Nouveau message du demandeur"), "reopened": _l("Demande rouverte"),
+    "escalated": _l("Demande transmise aux juristes"),
+    "assigned": _l("Demande qui vous est attribuée"),
+    "mentioned": _l("Vous êtes mentionné(e) dans une note interne"),
+    "callback_requested": _l("Rappel urgent demandé"),
+}
+EMAIL_PREFERENCE = {
+    "immediate": _l("Un e-mail à chaque notification"),
+    "digest": _l("Un récapitulatif quotidien des notifications non lues"),
+    "none": _l("Pas d'e-mail : seulement dans legaldesk"),
+}
 
 AUDIT_ACTION = {
     "ticket.read_confidential": _l("Lecture d'une demande confidentielle"),

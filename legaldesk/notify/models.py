@@ -1,4 +1,4 @@
-"""Outbox rows: every message that leaves legaldesk, written in the caller's transaction."""
+"""Outbox rows (every message that leaves legaldesk) and in-app notifications."""
 
 from __future__ import annotations
 
@@ -6,10 +6,11 @@ from datetime import datetime
 from enum import StrEnum
 
 from sqlalchemy import DateTime, ForeignKey, Index, Integer, String, Text
-from sqlalchemy.orm import Mapped, mapped_column
+from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from legaldesk.core.extensions import db
 from legaldesk.core.models import enum_column, utcnow
+from legaldesk.tickets.models import Ticket
 
 # Purposes whose body carries a single-use link (password reset, invitation): the dispatcher
 # blanks the body once the row is sent or dead, so the database keeps no live link.
@@ -48,3 +49,42 @@ class Outbox(db.Model):
     last_error: Mapped[str | None] = mapped_column(Text)
     created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
     sent_at: Mapped[datetime | None] = mapped_column(DateTime)
+
+
+class NotificationKind(StrEnum):
+    """What happened on a ticket that someone should see (labels: core/labels.py)."""
+
+    REQUESTER_REPLY = "requester_reply"
+    REOPENED = "reopened"
+    ESCALATED = "escalated"
+    ASSIGNED = "assigned"
+    MENTIONED = "mentioned"
+    CALLBACK_REQUESTED = "callback_requested"
+
+
+class EmailPreference(StrEnum):
+    """How a user hears of notifications by e-mail (the column is users.notification_email)."""
+
+    IMMEDIATE = "immediate"  # one e-mail per notification
+    DIGEST = "digest"  # one e-mail a day with the unread ones
+    NONE = "none"  # in the application only
+
+
+class Notification(db.Model):
+    """An in-app notice for one user: a kind and a ticket, never text from the ticket."""
+
+    __tablename__ = "notifications"
+    __table_args__ = (
+        Index("ix_notifications_user_read", "user_id", "read_at"),
+        Index("ix_notifications_user_ticket", "user_id", "ticket_id"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
+    ticket_id: Mapped[int | None] = mapped_column(ForeignKey("tickets.id", ondelete="CASCADE"))
+    kind: Mapped[str] = enum_column(NotificationKind)
+    created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+    read_at: Mapped[datetime | None] = mapped_column(DateTime)
+    emailed_at: Mapped[datetime | None] = mapped_column(DateTime)
+
+    ticket: Mapped[Ticket | None] = relationship()

@@ -130,3 +130,15 @@ def require_requester_or_worker(actor: User, ticket: Ticket) -> None:
     if actor.role == Role.DELEGATE and ticket.relayed_by_id == actor.id:
         return
     require_worker(actor, ticket)
+
+def visible_ticket_ids(actor: User, ticket_ids) -> set[int]:
+    """Which of these tickets the actor may open (one query; for lists naming other tickets)."""
+    ids = list(set(ticket_ids))
+    if not ids:
+        return set()
+    return set(db.session.scalars(
+        visible_tickets(actor).with_only_columns(Ticket.id).where(Ticket.id.in_(ids))))
+
+def may_see(actor: User, ticket: Ticket) -> bool:
+    """True when the actor may open the ticket (the same rule as visible_tickets)."""
+    return ticket.id in visible_ticket_ids(actor, [ticket.id])

@@ -17,6 +17,7 @@ from legaldesk.core.extensions import db
 from legaldesk.notify.services import queue_notification
 from legaldesk.sla import services as sla_clocks
 from legaldesk.sla.calendar import business_seconds_between
+from legaldesk.tickets import followups
 from legaldesk.tickets.access import (
     can_work_on,
     require_requester_or_worker,
@@ -70,9 +71,12 @@ def assign_ticket(actor: User, ticket: Ticket, assignee: User | None, *, now: da
         raise Forbidden("Seul un responsable peut réattribuer une demande prise par un autre.")
     if assignee is not None and not can_work_on(assignee, ticket):
         raise InvalidInput(f"{assignee.name} ne peut pas traiter cette demande.")
+    previous = ticket.assignee
     set_ticket_field(ticket, actor, "assignee", assignee, now=now, reason=reason or None)
     if assignee is not None and ticket.status in {Status.NEW, Status.REOPENED}:
         change_status(ticket, actor, Status.ASSIGNED, now)
+    if assignee is not None and assignee != previous:
+        followups.notify_assigned(ticket, actor, now=now)
     db.session.flush()
     return ticket
 
@@ -86,6 +90,7 @@ def escalate_ticket(actor: User, ticket: Ticket, reason: str, *, now: datetime) 
     _escalate(ticket, actor, reason, now)
     if actor.role == Role.DELEGATE and ticket.relayed_by is None:
         ticket.relayed_by = actor
+    followups.notify_escalated(ticket, actor, now=now)
     db.session.flush()
     return ticket
 
@@ -118,6 +123,7 @@ def auto_escalate_overdue(now: datetime) -> int:
             hours = limit / 3600
             _escalate(ticket, None, f"Escalade automatique : pas de première réponse après "
                                     f"{hours:g} heures ouvrées.", now)
+            followups.notify_escalated(ticket, None, now=now)
             moved += 1
     db.session.flush()
     return moved
@@ -186,12 +192,21 @@ def classify_ticket(actor: User, ticket: Ticket, *, now: datetime, topic: Topic 
     return ticket
 
 def request_callback(actor: User, ticket: Ticket, note: str, *, now: datetime) -> Ticket:
-    """The requester (or their delegate) asks for an urgent call back; staff are told at once."""
+    """The requester (or their delegate) asks for an urgent call back; staff are told at once.
+
+    On an answered ticket the request reopens it, into the delegation's queue for a
+    first-level question and the national one for an expert question.
+    """
     require_requester_or_worker(actor, ticket)
     if not ticket.is_open and ticket.status != Status.ANSWERED:
         raise Conflict("La demande est close : rouvrez-la d'abord.")
     ticket.callback_requested_at = now
     record_event(ticket, actor, "callback_requested", None, None, now=now, reason=note or None)
+    if ticket.status == Status.ANSWERED:
+        _reopen_for_callback(ticket, actor, now)
+        followups.notify_reopened(ticket, actor, now=now, send_email=False)
+    else:
+        followups.notify_callback(ticket, actor, now=now)
     for recipient in _callback_recipients(ticket):
         queue_notification(
             channel="email", recipient=recipient.email, purpose="callback_request", now=now,
@@ -202,6 +217,15 @@ def request_callback(actor: User, ticket: Ticket, note: str, *, now: datetime) -
         )
     db.session.flush()
     return ticket
+
+def _reopen_for_callback(ticket: Ticket, actor: User, now: datetime) -> None:
+    reason = "Rappel urgent demandé après la réponse"
+    queue = (Queue.DELEGATION if ticket.level == Level.FIRST_LEVEL
+             and delegation_can_answer(ticket.region) else Queue.NATIONAL)
+    change_status(ticket, actor, Status.REOPENED, now, reason=reason)
+    if ticket.queue != queue:
+        set_ticket_field(ticket, actor, "queue", queue, now=now, reason=reason)
+        sla_clocks.recompute_due_times(ticket, now)
 
 def _callback_recipients(ticket: Ticket) -> list[User]:
     if ticket.assignee is not None:

@@ -25,6 +25,7 @@ from legaldesk.core.extensions import db
 from legaldesk.core.models import to_naive_utc, utcnow
 from legaldesk.notify.services import notify_requester, queue_notification
 from legaldesk.sla import services as sla_clocks
+from legaldesk.tickets import followups
 from legaldesk.tickets.access import require_requester_or_worker, require_worker
 from legaldesk.tickets.attachments import check_upload, store_bytes
 from legaldesk.tickets.campaign_rules import match_campaign
@@ -293,10 +294,12 @@ def record_answer(actor: User, ticket: Ticket, body: str, *, now: datetime,
     return message
 
 def add_internal_note(actor: User, ticket: Ticket, body: str, *, now: datetime) -> Message:
-    """A note only staff can read. Caller commits."""
+    """A note only staff can read; colleagues it mentions are notified. Caller commits."""
     if not actor.is_staff:
         raise Forbidden("Les notes internes sont réservées à l'équipe.")
-    return _add_message(ticket, actor, MessageKind.INTERNAL, body, now)
+    message = _add_message(ticket, actor, MessageKind.INTERNAL, body, now)
+    followups.notify_mentions(ticket, actor, message.body, now=now)
+    return message
 
 def add_requester_reply(actor: User | None, ticket: Ticket, body: str, *, now: datetime,
                         channel: str = Channel.WEB, external_id: str | None = None,
@@ -310,6 +313,7 @@ def add_requester_reply(actor: User | None, ticket: Ticket, body: str, *, now: d
         change_status(ticket, actor, Status.IN_PROGRESS, now)
     elif ticket.status in {Status.ANSWERED, Status.CLOSED}:
         change_status(ticket, actor, Status.REOPENED, now)
+    followups.notify_requester_reply(ticket, actor, now=now)
     db.session.flush()
     return message
 
@@ -372,6 +376,7 @@ def reopen_ticket(actor: User, ticket: Ticket, *, now: datetime, reason: str = "
     if ticket.status not in {Status.ANSWERED, Status.CLOSED}:
         raise Conflict("Seule une demande répondue ou close peut être rouverte.")
     change_status(ticket, actor, Status.REOPENED, now, reason=reason or None)
+    followups.notify_reopened(ticket, actor, now=now)
     db.session.flush()
     return ticket
 

@@ -14,6 +14,7 @@ from legaldesk.auth.models import Organisation, Role, User
 from legaldesk.core.errors import LegalDeskError
 from legaldesk.core.extensions import db
 from legaldesk.core.web import commit_or_flash, now, roles_required
+from legaldesk.notify import inapp
 from legaldesk.tickets import access, campaigns, moves, queues, services
 from legaldesk.tickets.attachments import attachment_path
 from legaldesk.tickets.forms import (
@@ -86,9 +87,13 @@ def new():
 @bp.route("/tickets/<reference>")
 @login_required
 def show(reference: str):
-    """A ticket with its thread; staff also see internal notes, history and action forms."""
+    """A ticket with its thread; staff also see internal notes, history and action forms.
+
+    Opening it marks the viewer's notifications about it read.
+    """
     ticket = access.get_ticket(current_user, reference)
-    if access.audit_confidential_read(current_user, ticket, now=now()):
+    audited = access.audit_confidential_read(current_user, ticket, now=now())
+    if inapp.mark_ticket_read(current_user, ticket.id, now=now()) or audited:
         db.session.commit()
     forms = _staff_forms(ticket) if current_user.is_staff else {}
     return render_template(
@@ -246,6 +251,7 @@ def queue(name: str):
     tickets, total = queues.list_queue(current_user, name, filters, now=now(), limit=size,
                                          offset=(page - 1) * size)
     return render_template("tickets/queue.html", name=name, tickets=tickets, total=total,
+                           unread=inapp.unread_ticket_ids(current_user, [t.id for t in tickets]),
                            page=page, size=size, filters=filters, topics=_topic_choices(),
                            regions=_region_choices(), now=now(),
                            staff=_staff_choices(), page_url=_page_url(name))
