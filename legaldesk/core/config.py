@@ -50,12 +50,16 @@ CONFIDENTIAL_URGENT_CASES = True  # the five urgent case types are confidential 
 AUTO_ESCALATE_AFTER_BUSINESS_HOURS = 18  # first-level ticket without answer → jurists (2 days)
 SLA_BUSINESS_HOURS = ["09:00", "18:00"]  # local opening hours of every territory
 
-# SLA policies and clocks (business time; business hours are SLA_BUSINESS_HOURS above)
-# Defaults per priority × level until an admin saves a policy: (first response, resolution)
-# in business hours.  9 business hours = 1 business day with the default 09:00-18:00 window.
+# SLA policies and clocks (business hours are SLA_BUSINESS_HOURS above)
+# Defaults per priority × level until an admin saves a policy: the clock ("calendar": every
+# hour counts, nights, weekends and holidays included; "business": opening hours only) and
+# (first response, resolution) in hours of that clock.  9 business hours = 1 business day with
+# the default 09:00-18:00 window.  An urgent case (accident, assault...) cannot wait for Monday.
 SLA_DEFAULT_POLICIES = {
-    "urgent": {"first_response_hours": 4, "resolution_hours": 9},  # 4 h / 1 business day
-    "normal": {"first_response_hours": 18, "resolution_hours": 90},  # 2 / 10 business days
+    "urgent": {"clock": "calendar", "first_response_hours": 4,
+               "resolution_hours": 24},  # 4 h / 1 day, on the clock
+    "normal": {"clock": "business", "first_response_hours": 18,
+               "resolution_hours": 90},  # 2 / 10 business days
 }
 SLA_FOR_NON_MEMBERS = True  # False: partners, State services... get no SLA target (measured only)
 SLA_WARNING_SHARE = 0.75  # warn the assignee when a clock has used this share of its time
