@@ -67,6 +67,10 @@ SLA_BASELINE_MEAN_DAYS = 10  # the 2023 observed mean response time (calendar da
 SLA_DUE_SOON_HOURS = 24  # daily digest: "due soon" means due within this many calendar hours
 SLA_AUTO_CLOSE_DAYS = 15  # answered tickets without reply are closed after N days (0 = never)
 
+# On-call rota (managers edit it per ISO week; urgent tickets alert the jurist on duty)
+ONCALL_TIMEZONE = "Europe/Paris"  # a rota week runs from Monday 00:00 to Sunday 24:00 here
+ONCALL_WEEKS_SHOWN = 8  # weeks listed on the rota page, the current one first
+
 # Scheduler (one process: `legaldesk scheduler`; a second one stands by)
 SCHEDULER_LEASE_SECONDS = 60  # a standby takes over when the holder misses renewals this long
 SCHEDULER_HEARTBEAT_SECONDS = 15  # how often the holder renews (and a standby retries)
@@ -114,6 +118,11 @@ TWILIO_ACCOUNT_SID = None
 TWILIO_AUTH_TOKEN = None
 TWILIO_WHATSAPP_FROM = None  # "whatsapp:+33..." (the desk's WhatsApp sender)
 TWILIO_TEMPLATE_CONTENT_SID = None  # approved template: {{1}} reference, {{2}} link
+# Approved template of the on-call alert to the jurist on duty (sent outside WhatsApp's 24-hour
+# window, i.e. nearly always): {{1}} reference, {{2}} urgent case (French label), {{3}} local
+# time received, {{4}} link.  No text of the question is ever put in it.  None: outside the
+# window the WhatsApp alert cannot go (its outbox row fails with a clear error; the e-mail goes).
+TWILIO_ONCALL_TEMPLATE_CONTENT_SID = None
 TWILIO_BASE_URL = None  # None: Twilio's API; tests point it at a local server
 TWILIO_TIMEOUT_SECONDS = 20
 PUBLIC_BASE_URL = None  # e.g. "https://juridique.example.org": signed webhook URLs and links
