@@ -200,9 +200,9 @@ def urgent_alert_text(ticket: Ticket, *, on_call: bool = False) -> tuple[str, st
     subject = f"[{ticket.reference}] URGENT · {case}"
     if on_call:
         return subject, (f"Vous êtes d'astreinte : demande urgente ({case}) reçue le {received}."
-                         f"\nMerci de la prendre en charge au plus vite.")
+                         "\nMerci de la prendre en charge au plus vite.")
     return subject, (f"Demande urgente ({case}) reçue le {received}."
-                     f"\nÀ traiter dans les plus brefs délais.")
+                     "\nÀ traiter dans les plus brefs délais.")
 
 def _alert_on_call(ticket: Ticket, person: User, now: datetime) -> None:
     """The on-call jurist: by e-mail, and by WhatsApp when their phone number is known."""
