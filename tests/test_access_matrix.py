@@ -511,6 +511,13 @@ ROUTES: list[Row] = [
     Row("POST", "/notifications/preferences", data=form(email="digest"), own_client=True,
         expect="login 403   403   403   403   done  done  done  done  done  done  done"),
 
+    # --- on-call rota (managers; admins administer) ---------------------------------------
+    # roles:         anon  adh   coll  oadh  ges   del   odel  rdel  jur   ojur  man   adm
+    Row("GET", "/oncall",
+        expect="login 403   403   403   403   403   403   403   403   403   200   200"),
+    Row("POST", "/oncall", data=form(week="", jurist="", backup=""),  # no week: refused
+        expect="login 403   403   403   403   403   403   403   403   403   deny  deny"),
+
     # --- audit log (managers; admins administer) -------------------------------------------
     # roles:         anon  adh   coll  oadh  ges   del   odel  rdel  jur   ojur  man   adm
     Row("GET", "/audit/",

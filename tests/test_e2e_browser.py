@@ -1,5 +1,7 @@
 """End to end in headless Chromium: a question goes adherent → delegate → jurist → answer,
-and the adherent's reply shows in the jurist's notifications."""
+and the adherent's reply shows in the jurist's notifications.
+
+An accident reported beforehand heads the jurist's queue with its urgent badge."""
 
 from __future__ import annotations
 
@@ -9,8 +11,11 @@ import pytest
 from playwright.sync_api import Page, expect
 from sqlalchemy import select
 
+from legaldesk.auth.models import User
 from legaldesk.core.extensions import db
+from legaldesk.core.models import utcnow
 from legaldesk.tickets.models import Ticket
+from legaldesk.tickets.services import open_ticket
 from tests import browser_support
 from tests.browser_support import BrowserPage, LiveServer, chromium_session
 from tests.conftest import Factory
@@ -35,6 +40,17 @@ def accounts(make) -> dict[str, str]:
     }
     db.session.commit()  # end the read transaction: on SQLite it holds the write lock
     return emails
+
+
+@pytest.fixture
+def accident(accounts) -> str:
+    """The reference of an accident at work reported just before (urgent, to the jurist)."""
+    adherent = db.session.scalar(select(User).where(User.email == accounts["adherent"]))
+    reference = open_ticket(adherent, subject="Accident sur le chantier", now=utcnow(),
+                            body="Un salarié s'est blessé. Qui déclare l'accident du travail ?",
+                            ).reference
+    db.session.commit()  # and no read after it: on SQLite that would hold the write lock
+    return reference
 
 
 def log_in_with_keyboard(page: Page, email: str) -> None:
@@ -158,7 +174,8 @@ def read_notification(page: Page) -> None:
 
 
 @pytest.mark.browser
-def test_question_escalated_answered_and_read(live_server: LiveServer, accounts, tmp_path):
+def test_question_escalated_answered_and_read(live_server: LiveServer, accounts, accident,
+                                              tmp_path):
     """The "done means" scenario through the real French pages, with no server or JS error,
     every page under a Content-Security-Policy and no CSP violation."""
     with chromium_session(live_server) as browser:
@@ -176,6 +193,9 @@ def test_question_escalated_answered_and_read(live_server: LiveServer, accounts,
         log_out(browser.page)
 
         log_in(browser, accounts["jurist"])
+        first_row = browser.page.locator("table.queue tbody tr").first  # the urgent lane
+        expect(first_row).to_contain_text(accident)
+        expect(first_row.locator(".badge-urgent")).to_have_text("URGENT · accident du travail")
         open_from_queue(browser.page, "File nationale", reference)
         claim_and_answer(browser.page)
         read_dashboard_and_knowledge_base(browser.page)

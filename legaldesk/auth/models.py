@@ -1,12 +1,12 @@
-"""Regions (delegations), organisations, users and external contacts."""
+"""Regions (delegations), organisations, users, external contacts and the on-call rota."""
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 from enum import StrEnum
 
 from flask_login import UserMixin
-from sqlalchemy import JSON, Boolean, DateTime, ForeignKey, Index, Integer, String
+from sqlalchemy import JSON, Boolean, Date, DateTime, ForeignKey, Index, Integer, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from legaldesk.core.extensions import db
@@ -244,3 +244,19 @@ class RecoveryCode(db.Model):
     code_hash: Mapped[str] = mapped_column(String(64))
     created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
     used_at: Mapped[datetime | None] = mapped_column(DateTime)
+
+
+class OnCallWeek(db.Model):
+    """Who is on call for urgent cases during one ISO week (its Monday), and who backs them up."""
+
+    __tablename__ = "oncall_weeks"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    week_start: Mapped[date] = mapped_column(Date, unique=True)  # the Monday of the ISO week
+    jurist_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    backup_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    updated_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+    updated_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+
+    jurist: Mapped[User] = relationship(foreign_keys=[jurist_id])
+    backup: Mapped[User | None] = relationship(foreign_keys=[backup_id])

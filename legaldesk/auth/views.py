@@ -1,4 +1,4 @@
-"""Log-in (password, then the second factor when on), log-out and language choice."""
+"""Log-in (password, then the second factor when on), log-out, language, the on-call rota page."""
 
 from __future__ import annotations
 
@@ -20,15 +20,16 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required, login_user, logout_user
 from itsdangerous import BadSignature, URLSafeTimedSerializer
 
+from legaldesk.auth import oncall as rota
 from legaldesk.auth.errors import translated_message
 from legaldesk.auth.forms import CodeForm, LoginForm
 from legaldesk.auth.models import User
 from legaldesk.auth.services import authenticate, record_login
 from legaldesk.auth.sessions import end_sessions
 from legaldesk.auth.twofactor import must_enrol, two_factor_enabled, verify_second_factor
-from legaldesk.core.errors import LegalDeskError
+from legaldesk.core.errors import InvalidInput, LegalDeskError
 from legaldesk.core.extensions import db
-from legaldesk.core.web import now
+from legaldesk.core.web import commit_or_flash, now, roles_required
 
 bp = Blueprint("auth", __name__)
 
@@ -175,3 +176,27 @@ def require_staff_two_factor():
     if must_enrol(current_user):
         return redirect(url_for("account.two_factor"))
     return None
+
+
+@bp.route("/oncall", methods=["GET", "POST"])
+@roles_required("manager")
+def oncall():
+    """Managers (and admins) choose the on-call jurist and backup of the coming weeks."""
+    if request.method == "POST":
+        form = request.form
+        return commit_or_flash(
+            lambda: rota.save_oncall_week(
+                current_user, week=form.get("week", ""), jurist=_person(form.get("jurist")),
+                backup=_person(form.get("backup")), now=now()),
+            _("Astreinte enregistrée."), url_for("auth.oncall"))
+    return render_template("auth/oncall.html", weeks=rota.list_rota(current_user, now=now()),
+                           jurists=rota.oncall_candidates(), on_duty=rota.on_duty_jurist(now()))
+
+
+def _person(value: str | None) -> User | None:
+    if not value:
+        return None
+    user = db.session.get(User, int(value)) if value.isdigit() else None
+    if user is None:
+        raise InvalidInput("Personne inconnue.")
+    return user

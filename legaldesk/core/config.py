@@ -89,18 +89,26 @@ CONFIDENTIAL_URGENT_CASES = True  # the five urgent case types are confidential 
 AUTO_ESCALATE_AFTER_BUSINESS_HOURS = 18  # first-level ticket without answer → jurists (2 days)
 SLA_BUSINESS_HOURS = ["09:00", "18:00"]  # local opening hours of every territory
 
-# SLA policies and clocks (business time; business hours are SLA_BUSINESS_HOURS above)
-# Defaults per priority × level until an admin saves a policy: (first response, resolution)
-# in business hours.  9 business hours = 1 business day with the default 09:00-18:00 window.
+# SLA policies and clocks (business hours are SLA_BUSINESS_HOURS above)
+# Defaults per priority × level until an admin saves a policy: the clock ("calendar": every
+# hour counts, nights, weekends and holidays included; "business": opening hours only) and
+# (first response, resolution) in hours of that clock.  9 business hours = 1 business day with
+# the default 09:00-18:00 window.  An urgent case (accident, assault...) cannot wait for Monday.
 SLA_DEFAULT_POLICIES = {
-    "urgent": {"first_response_hours": 4, "resolution_hours": 9},  # 4 h / 1 business day
-    "normal": {"first_response_hours": 18, "resolution_hours": 90},  # 2 / 10 business days
+    "urgent": {"clock": "calendar", "first_response_hours": 4,
+               "resolution_hours": 24},  # 4 h / 1 day, on the clock
+    "normal": {"clock": "business", "first_response_hours": 18,
+               "resolution_hours": 90},  # 2 / 10 business days
 }
 SLA_FOR_NON_MEMBERS = True  # False: partners, State services... get no SLA target (measured only)
 SLA_WARNING_SHARE = 0.75  # warn the assignee when a clock has used this share of its time
 SLA_BASELINE_MEAN_DAYS = 10  # the 2023 observed mean response time (calendar days), for reports
 SLA_DUE_SOON_HOURS = 24  # daily digest: "due soon" means due within this many calendar hours
 SLA_AUTO_CLOSE_DAYS = 15  # answered tickets without reply are closed after N days (0 = never)
+
+# On-call rota (managers edit it per ISO week; urgent tickets alert the jurist on duty)
+ONCALL_TIMEZONE = "Europe/Paris"  # a rota week runs from Monday 00:00 to Sunday 24:00 here
+ONCALL_WEEKS_SHOWN = 8  # weeks listed on the rota page, the current one first
 
 # Scheduler (one process: `legaldesk scheduler`; a second one stands by)
 SCHEDULER_LEASE_SECONDS = 60  # a standby takes over when the holder misses renewals this long
@@ -164,6 +172,11 @@ TWILIO_ACCOUNT_SID = None
 TWILIO_AUTH_TOKEN = None
 TWILIO_WHATSAPP_FROM = None  # "whatsapp:+33..." (the desk's WhatsApp sender)
 TWILIO_TEMPLATE_CONTENT_SID = None  # approved template: {{1}} reference, {{2}} link
+# Approved template of the on-call alert to the jurist on duty (sent outside WhatsApp's 24-hour
+# window, i.e. nearly always): {{1}} reference, {{2}} urgent case (French label), {{3}} local
+# time received, {{4}} link.  No text of the question is ever put in it.  None: outside the
+# window the WhatsApp alert cannot go (its outbox row fails with a clear error; the e-mail goes).
+TWILIO_ONCALL_TEMPLATE_CONTENT_SID = None
 TWILIO_BASE_URL = None  # None: Twilio's API; tests point it at a local server
 TWILIO_TIMEOUT_SECONDS = 20
 PUBLIC_BASE_URL = None  # e.g. "https://juridique.example.org": signed webhook URLs and links

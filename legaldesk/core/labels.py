@@ -1,5 +1,6 @@
 """French-first display labels for enum values, exposed to templates."""
 
+from flask_babel import force_locale
 from flask_babel import lazy_gettext as _l
 
 STATUS = {
@@ -11,6 +12,16 @@ LEVEL = {"first_level": _l("Premier niveau"), "expert": _l("Expert")}
 PRIORITY = {"normal": _l("Normale"), "urgent": _l("Urgente")}
 CHANNEL = {"web": _l("Portail"), "email": _l("E-mail"), "phone": _l("Téléphone"),
            "whatsapp": _l("WhatsApp"), "webinar": _l("Webinaire"), "import": _l("Import")}
+CLOCK_KIND = {"calendar": _l("Heures calendaires"), "business": _l("Heures ouvrées")}
+#: The urgent case kinds detected by triage (tickets.vocabulary.URGENT_CASES + a near deadline).
+URGENT_CASE = {
+    "accident_du_travail": _l("accident du travail"),
+    "agression_sexuelle": _l("agression sexuelle"),
+    "discours_xenophobe": _l("discours xénophobe"),
+    "redressement_judiciaire": _l("redressement judiciaire"),
+    "liquidation_judiciaire": _l("liquidation judiciaire"),
+    "echeance_proche": _l("échéance proche"),
+}
 QUEUE = {"delegation": _l("File de la délégation"), "national": _l("File nationale")}
 ROLE = {"adherent": _l("Adhérent"), "delegate": _l("Délégué(e)"), "jurist": _l("Juriste"),
         "manager": _l("Responsable du pôle"), "admin": _l("Administrateur")}
@@ -51,12 +62,33 @@ AUDIT_ACTION = {
     "admin.organisation_saved": _l("Structure enregistrée"),
     "admin.region_saved": _l("Délégation enregistrée"), "admin.topic_saved": _l("Thème enregistré"),
     "admin.policy_saved": _l("Délai cible enregistré"),
+    "admin.oncall_saved": _l("Astreinte enregistrée"),
     "admin.settings_saved": _l("Réglages enregistrés"),
 }
+
+
+def french_label(table: dict, code: str | None, default: str = "") -> str:
+    """The French label of a code, whoever's locale is in force (for messages sent out)."""
+    if code not in table:
+        return default
+    with force_locale("fr"):
+        return str(table[code])
+
+
+def urgent_case_french(case: str | None) -> str:
+    """The French label of an urgent case for alerts ('urgence signalée' when set by hand)."""
+    return french_label(URGENT_CASE, case, "urgence signalée")
+
+
+def urgent_badge(case: str | None) -> str:
+    """The urgent badge text: « URGENT · accident du travail » (« URGENT » without a case)."""
+    label = URGENT_CASE.get(case) if case else None
+    return f"{_l('URGENT')} · {label}" if label is not None else str(_l("URGENT"))
 
 
 def template_globals() -> dict:
     """Label tables for Jinja."""
     return {"STATUS": STATUS, "LEVEL": LEVEL, "PRIORITY": PRIORITY, "CHANNEL": CHANNEL,
             "QUEUE": QUEUE, "ROLE": ROLE, "SPECIALTY": SPECIALTY, "EVENT": EVENT,
-            "AUDIT_ACTION": AUDIT_ACTION}
+            "AUDIT_ACTION": AUDIT_ACTION, "CLOCK_KIND": CLOCK_KIND, "URGENT_CASE": URGENT_CASE,
+            "urgent_badge": urgent_badge}

@@ -10,6 +10,8 @@ from sqlalchemy import select
 from legaldesk.core.extensions import db
 from legaldesk.notify.models import Outbox
 
+ONCALL_PURPOSE = "oncall_alert"  # the urgent-case alert to the jurist on call (own template)
+
 
 def queue_notification(
     *, channel: str, recipient: str, subject: str, body: str, purpose: str, now: datetime,

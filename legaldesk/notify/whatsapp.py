@@ -17,6 +17,8 @@ from twilio.http.http_client import TwilioHttpClient
 from twilio.rest import Client
 
 from legaldesk.core.extensions import db
+from legaldesk.core.labels import urgent_case_french
+from legaldesk.core.timefmt import localtime
 from legaldesk.notify.email import public_link
 from legaldesk.notify.models import Outbox
 from legaldesk.notify.sending import (
@@ -25,6 +27,7 @@ from legaldesk.notify.sending import (
     SendResult,
     TemporaryFailure,
 )
+from legaldesk.notify.services import ONCALL_PURPOSE
 from legaldesk.tickets.models import Ticket
 
 MAX_WHATSAPP_CHARS = 1600  # Twilio refuses longer bodies
@@ -89,6 +92,20 @@ def render_text(row: Outbox, ticket: Ticket | None, config: Mapping) -> str:
     return text[: MAX_WHATSAPP_CHARS - len(tail)].rstrip() + tail
 
 
+def template_for(row: Outbox, ticket: Ticket | None, config: Mapping) -> tuple[str, dict]:
+    """The setting naming the approved template of a row's purpose, and its variables.
+
+    The on-call alert has its own template (reference, urgent case, time received, link);
+    every other message announces an answer (reference, link).  Never any free text.
+    """
+    reference, link = (ticket.reference if ticket else ""), public_link(config, ticket) or ""
+    if row.purpose == ONCALL_PURPOSE:
+        return "TWILIO_ONCALL_TEMPLATE_CONTENT_SID", {
+            "1": reference, "2": urgent_case_french(ticket.urgent_case if ticket else None),
+            "3": localtime(ticket.received_at, ticket) if ticket else "", "4": link}
+    return "TWILIO_TEMPLATE_CONTENT_SID", {"1": reference, "2": link}
+
+
 class WhatsAppSender:
     """Send Outbox rows through the twilio Client (pointed at TWILIO_BASE_URL when set)."""
 
@@ -122,12 +139,11 @@ class WhatsAppSender:
     def _content(self, row: Outbox, ticket: Ticket | None, number: str, now: datetime) -> dict:
         if in_session(number, now, self.config):
             return {"body": render_text(row, ticket, self.config)}
-        template = self.config.get("TWILIO_TEMPLATE_CONTENT_SID")
+        setting, variables = template_for(row, ticket, self.config)
+        template = self.config.get(setting)
         if not template:
             raise PermanentFailure("hors de la fenêtre WhatsApp de 24 h et aucun modèle approuvé "
-                                   "(TWILIO_TEMPLATE_CONTENT_SID) n'est configuré")
-        variables = {"1": ticket.reference if ticket else "",
-                     "2": public_link(self.config, ticket) or ""}
+                                   f"({setting}) n'est configuré")
         return {"content_sid": template, "content_variables": json.dumps(variables)}
 
     def _status_callback(self) -> str | None:

@@ -35,14 +35,15 @@ def sla_report(first: str, last: str, output: str, now_text: str | None):
 @sla_group.command("policies")
 @with_appcontext
 def sla_policies():
-    """List the targets in force per priority × level (business hours)."""
+    """List the targets in force per priority × level (calendar or business hours)."""
     from legaldesk.sla.services import list_policies
 
     for policy in list_policies():
         origin = "personnalisé" if policy.customised else "défaut"
+        unit = "h calendaires" if policy.clock == "calendar" else "h ouvrées"
         click.echo(f"{policy.priority:<7} {policy.level:<12} 1re réponse "
                    f"{policy.first_response_seconds / 3600:g} h, résolution "
-                   f"{policy.resolution_seconds / 3600:g} h ouvrées ({origin})")
+                   f"{policy.resolution_seconds / 3600:g} {unit} ({origin})")
 
 
 def register(cli) -> None:

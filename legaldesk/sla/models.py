@@ -10,7 +10,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from legaldesk.core.extensions import db
 from legaldesk.core.models import enum_column, utcnow
-from legaldesk.tickets.models import Level, Priority, Ticket
+from legaldesk.tickets.models import ClockKind, Level, Priority, Ticket
 
 
 class Clock(StrEnum):
@@ -28,7 +28,7 @@ class EventKind(StrEnum):
 
 
 class SlaPolicy(db.Model):
-    """Allowed business time for one priority × level (admins edit; defaults come from config)."""
+    """Allowed time for one priority × level, on a calendar or business clock (admins edit)."""
 
     __tablename__ = "sla_policies"
     __table_args__ = (UniqueConstraint("priority", "level"),)
@@ -38,6 +38,8 @@ class SlaPolicy(db.Model):
     level: Mapped[str] = enum_column(Level)
     first_response_seconds: Mapped[int] = mapped_column(Integer)
     resolution_seconds: Mapped[int] = mapped_column(Integer)
+    clock: Mapped[str] = enum_column(ClockKind, default=ClockKind.BUSINESS,
+                                     server_default=ClockKind.BUSINESS.value)
     updated_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
     updated_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
 

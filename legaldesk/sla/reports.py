@@ -11,7 +11,10 @@ durations is the whole cost (4 clocks x 9 groupings), so each database gets its 
   temporary table; per breakdown and clock one sort numbers the values into another temporary
   table, and the two neighbouring ranks ``1 + (n - 1) * p // 100`` are read back by number.
 
-Periods are whole local days in Europe/Paris (the desk's calendar); months too.
+Periods are whole local days in Europe/Paris (the desk's calendar); months too.  Whether a
+clock met its target compares the duration of the ticket's own kind (``sla_clock``: calendar
+seconds for calendar-clock tickets, business seconds otherwise) with the target, in one CASE
+expression that both databases evaluate alike.
 """
 
 from __future__ import annotations
@@ -45,7 +48,7 @@ from legaldesk.auth.services import require_role
 from legaldesk.core.errors import InvalidInput
 from legaldesk.core.extensions import db
 from legaldesk.sla.services import business_day_seconds
-from legaldesk.tickets.models import OPEN_STATUSES, Priority, Ticket, Topic
+from legaldesk.tickets.models import OPEN_STATUSES, ClockKind, Priority, Ticket, Topic
 
 DAY = 86400
 REPORT_ZONE = ZoneInfo("Europe/Paris")
@@ -299,8 +302,17 @@ def _interpolate(values) -> dict:
     return result
 
 
+def _on_own_clock(clock_kind, calendar_seconds, business_seconds):
+    """SQL: the measured seconds of the ticket's own clock kind (calendar or business)."""
+    return case((clock_kind == ClockKind.CALENDAR.value, calendar_seconds),
+                else_=business_seconds)
+
+
 def _within_columns(first, first_target, resolution, resolution_target) -> list:
-    """Share of measured clocks with a target that stayed within it (None if none)."""
+    """Share of measured clocks with a target that stayed within it (None if none).
+
+    ``first`` and ``resolution`` are the durations on each ticket's own clock (_on_own_clock).
+    """
     columns = []
     for clock, value, target in (("fr", first, first_target),
                                  ("rs", resolution, resolution_target)):
@@ -340,10 +352,19 @@ def _percentile_cont_columns() -> list:
                     func.avg(column).label(f"{name}_mean")]
         columns += [func.percentile_cont(p / 100).within_group(column).label(f"{name}_p{p}")
                     for p in PERCENTILES]
-    return columns + _within_columns(Ticket.first_response_business_seconds,
-                                     Ticket.first_response_target_seconds,
-                                     Ticket.resolution_business_seconds,
+    return columns + _within_columns(_first_on_own_clock(), Ticket.first_response_target_seconds,
+                                     _resolution_on_own_clock(),
                                      Ticket.resolution_target_seconds)
+
+
+def _first_on_own_clock():
+    return _on_own_clock(Ticket.sla_clock, Ticket.first_response_calendar_seconds,
+                        Ticket.first_response_business_seconds)
+
+
+def _resolution_on_own_clock():
+    return _on_own_clock(Ticket.sla_clock, Ticket.resolution_calendar_seconds,
+                        Ticket.resolution_business_seconds)
 
 
 def _split_grouping_sets(results, names: tuple[str, ...]) -> dict[str, list[dict]]:
@@ -366,6 +387,7 @@ _PERIOD_ROWS = Table(
     "report_rows", _SCRATCH,
     *(Column(name, String) for name in BREAKDOWNS),
     *(Column(name, Integer) for name in (*METRICS, "frt", "rst")),
+    Column("clk", String),  # the ticket's clock kind (calendar or business)
     schema="temp")
 _SORTED_VALUES = {
     name: Table(f"report_sorted_{name}", _SCRATCH, Column("position", Integer, primary_key=True),
@@ -401,7 +423,7 @@ def _copy_period_rows(period: Period, names: tuple[str, ...]) -> None:
             source = source.outerjoin(table, on)
         columns[name] = key
     columns |= METRICS | {"frt": Ticket.first_response_target_seconds,
-                          "rst": Ticket.resolution_target_seconds}
+                          "rst": Ticket.resolution_target_seconds, "clk": Ticket.sla_clock}
     rows = select(*columns.values()).select_from(source).where(_in_period(period))
     db.session.execute(insert(_PERIOD_ROWS).from_select(list(columns), rows))
 
@@ -456,8 +478,9 @@ def _scratch_groups(key):
         columns += [measured.label(f"{name}_count"),
                     func.avg(_PERIOD_ROWS.c[name]).label(f"{name}_mean"),
                     before.label(f"{name}_before")]
-    columns += _within_columns(_PERIOD_ROWS.c.frb, _PERIOD_ROWS.c.frt, _PERIOD_ROWS.c.rsb,
-                               _PERIOD_ROWS.c.rst)
+    rows = _PERIOD_ROWS.c
+    columns += _within_columns(_on_own_clock(rows.clk, rows.frc, rows.frb), rows.frt,
+                               _on_own_clock(rows.clk, rows.rsc, rows.rsb), rows.rst)
     query = select(*columns).select_from(_PERIOD_ROWS)
     return query if key is None else query.group_by(key)
 
@@ -534,14 +557,17 @@ def backlog_ages(period: Period, now: datetime) -> list[tuple[str, int]]:
 
 
 def breach_counts(period: Period, now: datetime) -> dict[str, int]:
-    """Tickets of the period past target: stopped clocks over it, and running clocks overdue."""
+    """Tickets of the period past target: stopped clocks over it, and running clocks overdue.
+
+    A stopped clock compares the duration of the ticket's own kind (calendar or business).
+    """
     running = and_(_open(), Ticket.paused_since.is_(None))
     first = or_(
-        Ticket.first_response_business_seconds > Ticket.first_response_target_seconds,
+        _first_on_own_clock() > Ticket.first_response_target_seconds,
         and_(running, Ticket.first_response_at.is_(None),
              Ticket.first_response_due_at <= now))
     resolution = or_(
-        Ticket.resolution_business_seconds > Ticket.resolution_target_seconds,
+        _resolution_on_own_clock() > Ticket.resolution_target_seconds,
         and_(running, Ticket.resolution_due_at <= now))
     urgent = Ticket.priority == Priority.URGENT
     row = db.session.execute(select(
@@ -604,22 +630,23 @@ def ticket_rows(actor: User | None, period: Period) -> list[list]:
                     Ticket.status, Ticket.first_response_calendar_seconds,
                     Ticket.first_response_business_seconds, Ticket.first_response_target_seconds,
                     Ticket.resolution_calendar_seconds, Ticket.resolution_business_seconds,
-                    Ticket.resolution_target_seconds)
+                    Ticket.resolution_target_seconds, Ticket.sla_clock)
              .select_from(Ticket.__table__.outerjoin(Topic, Ticket.topic_id == Topic.id)
                           .outerjoin(Region, Ticket.region_id == Region.id))
              .where(_in_period(period)).order_by(Ticket.received_at, Ticket.id))
     rows = []
     for r in db.session.execute(query):
         rows.append([r[0], r[1].isoformat(), r[2], r[3] or "", r[4], r[5], r[6] or "", r[7],
-                     r[8], *_durations(r[9], r[10], r[11], day),
-                     *_durations(r[12], r[13], r[14], day)])
+                     r[8], *_durations(r[9], r[10], r[11], r[15], day),
+                     *_durations(r[12], r[13], r[14], r[15], day)])
     return rows
 
 
-def _durations(calendar, business, target, day: int) -> list:
+def _durations(calendar, business, target, clock_kind: str, day: int) -> list:
     if business is None:
         return ["", "", ""]
-    within = "" if target is None else ("yes" if business <= target else "no")
+    measured = calendar if clock_kind == ClockKind.CALENDAR else business
+    within = "" if target is None else ("yes" if measured <= target else "no")
     return [round(calendar / DAY, 4), round(business / day, 4), within]
 
 

@@ -10,9 +10,14 @@ reopening, is *paused*: ``paused_since`` marks the ongoing pause, ``paused_busin
 
     net = time(received_at, t) - paused - ongoing pause
 
-and its due time is the instant where the net business time reaches the policy's target:
-``add_business_seconds(calendar, received_at, target + paused_business_seconds)``.  When a clock
-stops, its net business and calendar durations are stored so that reports are plain SQL.
+Each policy counts in one kind of time (``ClockKind``): *business* time (opening hours of the
+ticket's territory, without weekends and holidays) or *calendar* time (every hour: urgent cases
+cannot wait for Monday).  The ticket records the kind in force (``sla_clock``) when its due
+times are computed.  A due time is the instant where the net time of that kind reaches the
+target: ``add_business_seconds(calendar, received_at, target + paused_business_seconds)``, or
+``received_at + target + paused_calendar_seconds``.  When a clock stops, its net business and
+calendar durations are both stored, so that reports are plain SQL (and compare the one of the
+ticket's kind with its target).
 Every function here changes the ticket in the caller's transaction (the caller commits).
 """
 
@@ -39,7 +44,15 @@ from legaldesk.sla.calendar import (
     business_seconds_between,
 )
 from legaldesk.sla.models import Clock, EventKind, SlaEvent, SlaPolicy
-from legaldesk.tickets.models import OPEN_STATUSES, Level, Priority, Queue, Status, Ticket
+from legaldesk.tickets.models import (
+    OPEN_STATUSES,
+    ClockKind,
+    Level,
+    Priority,
+    Queue,
+    Status,
+    Ticket,
+)
 
 HOUR = 3600
 PAUSED_STATUSES = frozenset({Status.WAITING_ON_REQUESTER, Status.ANSWERED, Status.CLOSED})
@@ -52,13 +65,14 @@ MEMBER_REQUESTERS = frozenset({RequesterType.ADHERENT, RequesterType.DELEGATION}
 
 @dataclass(frozen=True)
 class PolicyTargets:
-    """Allowed business seconds for one priority × level, and whether an admin saved it."""
+    """Allowed seconds for one priority × level, their clock, and whether an admin saved it."""
 
     priority: str
     level: str
     first_response_seconds: int
     resolution_seconds: int
     customised: bool
+    clock: str = ClockKind.BUSINESS
 
 
 def business_day_seconds() -> int:
@@ -78,10 +92,11 @@ def get_policy(priority: str, level: str) -> PolicyTargets:
         SlaPolicy.priority == priority, SlaPolicy.level == level))
     if row is not None:
         return PolicyTargets(priority, level, row.first_response_seconds, row.resolution_seconds,
-                             True)
+                             True, ClockKind(row.clock))
     default = current_app.config["SLA_DEFAULT_POLICIES"][Priority(priority).value]
     return PolicyTargets(priority, level, round(default["first_response_hours"] * HOUR),
-                         round(default["resolution_hours"] * HOUR), False)
+                         round(default["resolution_hours"] * HOUR), False,
+                         ClockKind(default.get("clock", ClockKind.BUSINESS)))
 
 
 def list_policies() -> list[PolicyTargets]:
@@ -92,13 +107,16 @@ def list_policies() -> list[PolicyTargets]:
 
 
 def save_policy(actor: User, *, priority: str, level: str, first_response_hours: float,
-                resolution_hours: float, now: datetime) -> SlaPolicy:
-    """An admin sets the business hours allowed for a priority × level. Caller commits.
+                resolution_hours: float, now: datetime,
+                clock: str | None = None) -> SlaPolicy:
+    """An admin sets the clock and the hours allowed for a priority × level. Caller commits.
 
-    Open tickets of that priority × level get their due times recomputed at once.
+    ``clock`` is "calendar" or "business" (None keeps the one in force).  Open tickets of that
+    priority × level get their due times recomputed at once.
     """
     require_role(actor, Role.ADMIN)
     priority, level = _valid_priority(priority), _valid_level(level)
+    clock = _valid_clock(clock) if clock else ClockKind(get_policy(priority, level).clock)
     first, resolution = _positive_seconds(first_response_hours), _positive_seconds(resolution_hours)
     if first > resolution:
         raise InvalidInput("Le délai de première réponse ne peut dépasser celui de résolution.")
@@ -108,10 +126,12 @@ def save_policy(actor: User, *, priority: str, level: str, first_response_hours:
         row = SlaPolicy(priority=priority, level=level)
         db.session.add(row)
     row.first_response_seconds, row.resolution_seconds = first, resolution
+    row.clock = clock
     row.updated_at, row.updated_by_id = now, actor.id
     record_audit(actor, "admin.policy_saved", target_type="sla_policy",
                  target_ref=f"{priority}/{level}", now=now,
-                 details={"first_response_seconds": first, "resolution_seconds": resolution})
+                 details={"first_response_seconds": first, "resolution_seconds": resolution,
+                          "clock": clock.value})
     db.session.flush()
     for ticket in db.session.scalars(select(Ticket).where(
             Ticket.priority == priority, Ticket.level == level,
@@ -135,23 +155,35 @@ def _valid_level(value: str) -> Level:
         raise InvalidInput(f"Niveau inconnu : {value}") from exc
 
 
+def _valid_clock(value: str) -> ClockKind:
+    try:
+        return ClockKind(value)
+    except ValueError as exc:
+        raise InvalidInput("Décompte inconnu : heures calendaires ou heures ouvrées.") from exc
+
+
 def _positive_seconds(hours: float) -> int:
     try:
         seconds = round(float(hours) * HOUR)
     except (TypeError, ValueError) as exc:
-        raise InvalidInput("Délai invalide : indiquez un nombre d'heures ouvrées.") from exc
+        raise InvalidInput("Délai invalide : indiquez un nombre d'heures.") from exc
     if seconds <= 0:
         raise InvalidInput("Un délai doit être positif.")
     return seconds
 
 
-def ticket_targets(ticket: Ticket) -> tuple[int | None, int | None]:
-    """(first response, resolution) business seconds allowed; None when no SLA applies."""
+def ticket_targets(ticket: Ticket) -> tuple[int | None, int | None, ClockKind]:
+    """(first response, resolution) seconds allowed and their clock; None when no SLA applies."""
+    policy = get_policy(ticket.priority, ticket.level)
     if (ticket.requester_type not in MEMBER_REQUESTERS
             and not current_app.config["SLA_FOR_NON_MEMBERS"]):
-        return None, None
-    policy = get_policy(ticket.priority, ticket.level)
-    return policy.first_response_seconds, policy.resolution_seconds
+        return None, None, ClockKind(policy.clock)
+    return policy.first_response_seconds, policy.resolution_seconds, ClockKind(policy.clock)
+
+
+def on_calendar_clock(ticket: Ticket) -> bool:
+    """True when the ticket's targets count calendar time (every hour), not business time."""
+    return ticket.sla_clock == ClockKind.CALENDAR
 
 
 # --- clocks -------------------------------------------------------------------------------
@@ -165,19 +197,27 @@ def start_clocks(ticket: Ticket, now: datetime) -> None:
 
 
 def recompute_due_times(ticket: Ticket, now: datetime) -> None:
-    """Targets from the current priority × level, and the due times they give (idempotent)."""
-    first, resolution = ticket_targets(ticket)
+    """Targets and clock from the current priority × level, and the due times they give.
+
+    Idempotent; the ticket records the clock kind its targets count in (``sla_clock``).
+    """
+    first, resolution, clock = ticket_targets(ticket)
     ticket.first_response_target_seconds, ticket.resolution_target_seconds = first, resolution
-    calendar = ticket_calendar(ticket)
-    paused = ticket.paused_business_seconds or 0
+    ticket.sla_clock = clock
     ticket.first_response_due_at = (
-        add_business_seconds(calendar, ticket.received_at, first + paused)
-        if first is not None and ticket.first_response_at is None else
+        _due_at(ticket, first) if first is not None and ticket.first_response_at is None else
         ticket.first_response_due_at if first is not None else None)
-    ticket.resolution_due_at = (
-        add_business_seconds(calendar, ticket.received_at, resolution + paused)
-        if resolution is not None else None)
+    ticket.resolution_due_at = _due_at(ticket, resolution) if resolution is not None else None
     _refresh_next_due(ticket)
+
+
+def _due_at(ticket: Ticket, target: int) -> datetime:
+    """The instant where the ticket's net time, on its own clock, reaches the target."""
+    if on_calendar_clock(ticket):
+        return ticket.received_at + timedelta(
+            seconds=target + (ticket.paused_calendar_seconds or 0))
+    return add_business_seconds(ticket_calendar(ticket), ticket.received_at,
+                                target + (ticket.paused_business_seconds or 0))
 
 
 def stop_first_response_clock(ticket: Ticket, now: datetime) -> None:
@@ -216,6 +256,12 @@ def net_durations(ticket: Ticket, now: datetime) -> tuple[int, int]:
         business -= business_seconds_between(calendar, ticket.paused_since, now)
         elapsed -= _whole_seconds(now - ticket.paused_since)
     return max(business, 0), max(elapsed, 0)
+
+
+def net_on_clock(ticket: Ticket, now: datetime) -> int:
+    """The net seconds owed so far on the ticket's own clock (calendar or business)."""
+    business, calendar = net_durations(ticket, now)
+    return calendar if on_calendar_clock(ticket) else business
 
 
 def _end_pause(ticket: Ticket, now: datetime) -> None:
@@ -258,21 +304,30 @@ class ClockView:
 
 
 def describe_clock(ticket: Ticket, now: datetime) -> ClockView:
-    """Time left or overdue of the running clock, in business time, for queues and tickets."""
+    """Time left or overdue of the running clock, on the ticket's clock, for queues and tickets.
+
+    Calendar clocks read « Reste 2 h 10 », business clocks « Reste 2 h 10 ouvrées ».
+    """
     if ticket.next_due_at is None:
         return _describe_idle(ticket)
-    calendar = ticket_calendar(ticket)
     which = ("1re réponse" if ticket.first_response_at is None
              and ticket.next_due_at == ticket.first_response_due_at else "résolution")
-    left = business_seconds_between(calendar, now, ticket.next_due_at)
     if ticket.next_due_at <= now:
-        late = business_seconds_between(calendar, ticket.next_due_at, now)
-        return ClockView("late", f"En retard ({which}) de {format_business(late)}",
+        late = _seconds_between(ticket, ticket.next_due_at, now)
+        return ClockView("late", f"En retard ({which}) de {format_on_clock(ticket, late)}",
                          ticket.next_due_at)
+    left = _seconds_between(ticket, now, ticket.next_due_at)
     target = (ticket.first_response_target_seconds if which == "1re réponse"
               else ticket.resolution_target_seconds) or 1
     tone = "warn" if left <= target * (1 - current_app.config["SLA_WARNING_SHARE"]) else "ok"
-    return ClockView(tone, f"Reste {format_business(left)} ({which})", ticket.next_due_at)
+    return ClockView(tone, f"Reste {format_on_clock(ticket, left)} ({which})",
+                     ticket.next_due_at)
+
+
+def _seconds_between(ticket: Ticket, start: datetime, end: datetime) -> int:
+    if on_calendar_clock(ticket):
+        return max(_whole_seconds(end - start), 0)
+    return business_seconds_between(ticket_calendar(ticket), start, end)
 
 
 def _describe_idle(ticket: Ticket) -> ClockView:
@@ -280,12 +335,33 @@ def _describe_idle(ticket: Ticket) -> ClockView:
         return ClockView("none", "Sans délai cible", None)
     if ticket.status == Status.WAITING_ON_REQUESTER:
         return ClockView("paused", "Délai suspendu (attente du demandeur)", None)
-    measured, target = ticket.resolution_business_seconds, ticket.resolution_target_seconds
+    measured = (ticket.resolution_calendar_seconds if on_calendar_clock(ticket)
+                else ticket.resolution_business_seconds)
+    target = ticket.resolution_target_seconds
     if measured is None or target is None:
         return ClockView("none", "—", None)
+    text = format_on_clock(ticket, measured)
     if measured <= target:
-        return ClockView("ok", f"Traitée dans le délai ({format_business(measured)})", None)
-    return ClockView("late", f"Traitée hors délai ({format_business(measured)})", None)
+        return ClockView("ok", f"Traitée dans le délai ({text})", None)
+    return ClockView("late", f"Traitée hors délai ({text})", None)
+
+
+def format_on_clock(ticket: Ticket, seconds: int) -> str:
+    """Seconds as French text in the ticket's clock: calendar ('2 h 10') or business."""
+    return format_calendar(seconds) if on_calendar_clock(ticket) else format_business(seconds)
+
+
+def format_calendar(seconds: int) -> str:
+    """Calendar seconds as French text: '1 j 2 h 05', '2 j', '3 h 20', '12 min'."""
+    seconds = max(int(seconds), 0)
+    days, rest = divmod(seconds, 24 * HOUR)
+    hours, rest = divmod(rest, HOUR)
+    minutes = rest // 60
+    if days:
+        return f"{days} j {hours} h {minutes:02d}" if hours or minutes else f"{days} j"
+    if hours:
+        return f"{hours} h {minutes:02d}"
+    return f"{minutes} min"
 
 
 def format_business(seconds: int) -> str:
@@ -314,9 +390,9 @@ def check_sla(now: datetime) -> int:
     share = current_app.config["SLA_WARNING_SHARE"]
     recorded = 0
     for ticket in db.session.scalars(_running_clocks_query()):
-        net_business = net_durations(ticket, now)[0]
+        net = net_on_clock(ticket, now)  # calendar or business seconds, as the targets
         for clock, target, due in _running_clocks(ticket):
-            used = net_business / target
+            used = net / target
             kind = EventKind.BREACH if used >= 1 else EventKind.WARNING if used >= share else None
             if kind is not None and _record_event(ticket, clock, kind, due, now):
                 _notify_event(ticket, clock, kind, due, now)

@@ -100,14 +100,15 @@ def annual(year: int | None = None):
 @bp.route("/policies", methods=["GET", "POST"])
 @roles_required("admin")
 def policies():
-    """Admins edit the business hours allowed per priority × level."""
+    """Admins edit the clock and the hours allowed per priority × level."""
     if request.method == "POST":
         form = request.form
         return commit_or_flash(
             lambda: sla.save_policy(current_user, priority=form.get("priority", ""),
                                     level=form.get("level", ""),
                                     first_response_hours=form.get("first_response_hours"),
-                                    resolution_hours=form.get("resolution_hours"), now=now()),
+                                    resolution_hours=form.get("resolution_hours"), now=now(),
+                                    clock=form.get("clock") or None),
             _("Délais enregistrés ; les échéances des demandes ouvertes sont recalculées."),
             url_for("sla.policies"))
     db.session.rollback()

@@ -54,6 +54,13 @@ class Priority(StrEnum):
     URGENT = "urgent"
 
 
+class ClockKind(StrEnum):
+    """How an SLA policy counts time: every hour (calendar) or opening hours only (business)."""
+
+    CALENDAR = "calendar"
+    BUSINESS = "business"
+
+
 class Channel(StrEnum):
     """Where the question was received."""
 
@@ -125,7 +132,8 @@ class Ticket(db.Model):
               "first_response_calendar_seconds", "first_response_business_seconds",
               "resolution_calendar_seconds", "resolution_business_seconds",
               "first_response_target_seconds", "resolution_target_seconds", "status",
-              "paused_since", "first_response_at", "first_response_due_at", "resolution_due_at"),
+              "paused_since", "first_response_at", "first_response_due_at", "resolution_due_at",
+              "sla_clock"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -160,6 +168,9 @@ class Ticket(db.Model):
     callback_requested_at: Mapped[datetime | None] = mapped_column(DateTime)
     satisfaction: Mapped[int | None] = mapped_column(Integer)
     # SLA clocks (legaldesk.sla.services keeps them; naive UTC, durations in whole seconds).
+    # sla_clock: the ClockKind of the policy that set the targets (calendar or business time).
+    sla_clock: Mapped[str] = enum_column(ClockKind, default=ClockKind.BUSINESS,
+                                         server_default=ClockKind.BUSINESS.value)
     first_response_due_at: Mapped[datetime | None] = mapped_column(DateTime)
     resolution_due_at: Mapped[datetime | None] = mapped_column(DateTime)
     next_due_at: Mapped[datetime | None] = mapped_column(DateTime)  # running clock; None if not

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import Select, select
+from sqlalchemy import Select, and_, case, select
 
 from legaldesk.auth.models import (
     Role,
@@ -16,6 +16,7 @@ from legaldesk.core.extensions import db
 from legaldesk.tickets.access import visible_tickets
 from legaldesk.tickets.models import (
     OPEN_STATUSES,
+    Priority,
     Queue,
     Ticket,
     Topic,
@@ -37,14 +38,24 @@ class QueueFilters:
     only_open: bool = True
     sort: str = "due"  # "due": nearest SLA due time first; "received": urgent, then oldest
 
+def urgent_open_first():
+    """Sort key putting open urgent tickets above everything else (0 before 1)."""
+    return case((and_(Ticket.priority == Priority.URGENT.value,
+                      Ticket.status.in_([s.value for s in OPEN_STATUSES])), 0), else_=1)
+
 def list_queue(actor: User, queue: str, filters: QueueFilters, *, now: datetime,
                limit: int = 50, offset: int = 0) -> tuple[list[Ticket], int]:
-    """A page of the delegation or national queue (nearest due time first) and the total count."""
+    """A page of the delegation or national queue and the total count.
+
+    Open urgent tickets come first, whatever the sort; then the nearest due time (or, sorted
+    by reception, urgent then oldest).
+    """
     query = _queue_query(actor, Queue(queue), filters, now)
     total = db.session.scalar(select(db.func.count()).select_from(query.subquery()))
     order = [Ticket.priority.desc(), Ticket.received_at, Ticket.id]
     if filters.sort == "due":  # paused and stopped clocks (no due time) come last
         order.insert(0, Ticket.next_due_at.asc().nulls_last())
+    order.insert(0, urgent_open_first())
     rows = db.session.scalars(query.order_by(*order).limit(limit).offset(offset))
     return list(rows), total or 0
 

@@ -19,11 +19,14 @@ from legaldesk.auth.models import (
     Role,
     User,
 )
+from legaldesk.auth.oncall import on_duty_jurist
 from legaldesk.auth.services import require_role
 from legaldesk.core.errors import Conflict, Forbidden, InvalidInput
 from legaldesk.core.extensions import db
+from legaldesk.core.labels import urgent_case_french
 from legaldesk.core.models import to_naive_utc, utcnow
-from legaldesk.notify.services import notify_requester, queue_notification
+from legaldesk.core.timefmt import localtime
+from legaldesk.notify.services import ONCALL_PURPOSE, notify_requester, queue_notification
 from legaldesk.sla import services as sla_clocks
 from legaldesk.tickets import followups
 from legaldesk.tickets.access import require_requester_or_worker, require_worker
@@ -134,46 +137,85 @@ def _confidential_by_default(decision) -> bool:
                 and decision.urgent_case in EXPERT_URGENT_CASES)
 
 def _assign_and_alert(ticket: Ticket, decision, now: datetime) -> None:
-    """Expert member tickets go to the least-loaded jurist; urgent ones alert people at once."""
+    """Expert member tickets go to a jurist (urgent ones to the on-call one); urgent ones alert."""
     specialty = decision.specialty if decision.urgent_case in EXPERT_URGENT_CASES else (
         ticket.topic.specialty if ticket.topic else None)
     member = ticket.requester_type in MEMBER_KINDS
     if (ticket.queue == Queue.NATIONAL and ticket.level == Level.EXPERT
             and (member or decision.urgent_case in EXPERT_URGENT_CASES)
             and current_app.config["AUTO_ASSIGN_EXPERT"]):
-        jurist = choose_jurist(specialty, now)
+        jurist, reason = _automatic_assignee(ticket, specialty, now)
         if jurist is not None:
-            set_ticket_field(ticket, None, "assignee", jurist, now=now,
-                 reason=f"attribution automatique ({specialty or 'sans spécialité'})")
+            set_ticket_field(ticket, None, "assignee", jurist, now=now, reason=reason)
             change_status(ticket, None, Status.ASSIGNED, now)
     if ticket.priority == Priority.URGENT:
         alert_urgent(ticket, now)
 
+def _automatic_assignee(ticket: Ticket, specialty: str | None,
+                        now: datetime) -> tuple[User | None, str]:
+    """The on-call jurist for an urgent ticket (who can then open it), else the least loaded."""
+    if ticket.priority == Priority.URGENT:
+        on_duty = on_duty_jurist(now)
+        if on_duty is not None:
+            return on_duty, "attribution à la personne d'astreinte"
+    return (choose_jurist(specialty, now),
+            f"attribution automatique ({specialty or 'sans spécialité'})")
+
 def alert_urgent(ticket: Ticket, now: datetime) -> None:
-    """Tell the jurist, the delegation and the managers; tell the requester a call will come."""
+    """Alert staff of an urgent ticket; tell the requester a call will come. Caller commits.
+
+    The on-call jurist of the week (auth.oncall) gets the alert by e-mail and, with a phone
+    number, by WhatsApp; the assignee, the delegation and, for the jurists' cases, the managers
+    by e-mail.  Without anyone on call: the assignee (else every jurist), the delegation and
+    the managers, as before.  Alerts carry no text of the question: reference, the case's
+    French label, the time received and (added by the sender) the link.
+    """
+    on_duty = on_duty_jurist(now)
     staff = set(region_delegates(ticket.region))
     if ticket.assignee is not None:
         staff.add(ticket.assignee)
     if ticket.urgent_case in EXPERT_URGENT_CASES or ticket.queue == Queue.NATIONAL:
         staff.update(db.session.scalars(select(User).where(
             User.role == Role.MANAGER, User.active.is_(True))))
-        if ticket.assignee is None:
+        if ticket.assignee is None and on_duty is None:
             staff.update(db.session.scalars(select(User).where(
                 User.role == Role.JURIST, User.active.is_(True))))
-    case = ticket.urgent_case or "urgence signalée"
+    staff.discard(on_duty)
+    subject, body = urgent_alert_text(ticket)
     for user in sorted(staff, key=lambda u: u.id):
         queue_notification(
             channel="email", recipient=user.email, purpose="urgent_ticket", now=now,
-            subject=f"[{ticket.reference}] URGENT ({case}) : {ticket.subject}",
-            body=f"Demande urgente ({case}) reçue de "
-                 f"{ticket.organisation.name if ticket.organisation else ticket.requester_name}."
-                 f"\nÀ traiter dans les plus brefs délais.",
-            ticket_id=ticket.id, dedupe_key=f"urgent:{ticket.id}:{user.id}")
+            subject=subject, body=body, ticket_id=ticket.id,
+            dedupe_key=f"urgent:{ticket.id}:{user.id}")
+    if on_duty is not None:
+        _alert_on_call(ticket, on_duty, now)
     notify_requester(
         ticket, purpose="urgent_ack", now=now, dedupe_key=f"urgent-ack:{ticket.id}",
         subject=f"[{ticket.reference}] Votre demande urgente est prise en compte",
         body="Votre demande est traitée en urgence : un juriste ou votre délégation vous "
              "proposera très rapidement un créneau d'appel ou de visioconférence.")
+
+def urgent_alert_text(ticket: Ticket, *, on_call: bool = False) -> tuple[str, str]:
+    """(subject, body) of an urgent alert: reference, case label and time received only."""
+    case = urgent_case_french(ticket.urgent_case)
+    received = localtime(ticket.received_at, ticket)
+    subject = f"[{ticket.reference}] URGENT · {case}"
+    if on_call:
+        return subject, (f"Vous êtes d'astreinte : demande urgente ({case}) reçue le {received}."
+                         "\nMerci de la prendre en charge au plus vite.")
+    return subject, (f"Demande urgente ({case}) reçue le {received}."
+                     "\nÀ traiter dans les plus brefs délais.")
+
+def _alert_on_call(ticket: Ticket, person: User, now: datetime) -> None:
+    """The on-call jurist: by e-mail, and by WhatsApp when their phone number is known."""
+    subject, body = urgent_alert_text(ticket, on_call=True)
+    queue_notification(channel="email", recipient=person.email, purpose=ONCALL_PURPOSE, now=now,
+                       subject=subject, body=body, ticket_id=ticket.id,
+                       dedupe_key=f"oncall:{ticket.id}:{person.id}")
+    if person.phone:
+        queue_notification(channel="whatsapp", recipient=person.phone, purpose=ONCALL_PURPOSE,
+                           now=now, subject=subject, body=body, ticket_id=ticket.id,
+                           dedupe_key=f"oncall-whatsapp:{ticket.id}:{person.id}")
 
 def _campaign_for(subject: str, body: str) -> str | None:
     """The active campaign whose keyword rule matches the question, if any."""

@@ -83,7 +83,8 @@ def test_a_policy_change_is_logged_with_the_new_values(world):
     db.session.commit()
     [entry] = entries("admin.policy_saved")
     assert entry.target_ref == "urgent/expert" and entry.origin == "cli"
-    assert entry.details == {"first_response_seconds": 7200, "resolution_seconds": 28800}
+    assert entry.details == {"first_response_seconds": 7200, "resolution_seconds": 28800,
+                             "clock": "calendar"}  # the urgent policy's clock, kept
 
 
 def test_the_log_refuses_updates_on_the_database_itself(world):

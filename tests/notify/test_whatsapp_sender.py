@@ -178,3 +178,37 @@ def _ticket_page(client, desk, ticket) -> str:
     response = client.get(f"/tickets/{ticket.reference}")
     assert response.status_code == 200
     return response.get_data(as_text=True)
+
+
+def test_the_on_call_alert_goes_out_with_its_own_template_and_no_question_text(
+        wa_app, make, twilio_api, monkeypatch):
+    from legaldesk.auth.oncall import save_oncall_week, week_start
+    from legaldesk.notify.sending import PermanentFailure
+    from legaldesk.notify.whatsapp import WhatsAppSender, render_text
+
+    org = make.organisation("AI Les Tilleuls", region="IDF")
+    adherent = make.user("adherent", organisation=org)
+    jurist = make.user("jurist", specialty="droit_social", phone="06 98 76 54 32")
+    save_oncall_week(make.user("manager"), week=week_start(NOW), jurist=jurist, now=NOW)
+    ticket = tickets.open_ticket(
+        adherent, subject="Accident sur le chantier de Mohamed",
+        body="Mohamed s'est blessé ce matin sur le chantier, il est aux urgences. Qui déclare "
+             "l'accident du travail ?", now=NOW)
+    db.session.commit()
+    row = db.session.scalar(select(Outbox).where(Outbox.channel == "whatsapp"))
+    assert (row.purpose, row.recipient) == ("oncall_alert", "06 98 76 54 32")
+    with pytest.raises(PermanentFailure, match="TWILIO_ONCALL_TEMPLATE_CONTENT_SID"):
+        WhatsAppSender(wa_app.config).send(row, NOW)  # outside the window, no template yet
+    monkeypatch.setitem(wa_app.config, "TWILIO_ONCALL_TEMPLATE_CONTENT_SID", "HX" + "b" * 32)
+    WhatsAppSender(wa_app.config).send(row, NOW)
+    sent = twilio_api.sent[-1]
+    assert sent["To"] == "whatsapp:+33698765432" and "Body" not in sent
+    assert sent["ContentSid"] == "HX" + "b" * 32
+    assert json.loads(sent["ContentVariables"]) == {
+        "1": ticket.reference, "2": "accident du travail", "3": "10/03/2026 11:00 (CET)",
+        "4": f"https://juridique.example.org/tickets/{ticket.reference}"}
+    assert "Mohamed" not in sent["ContentVariables"]
+    # Inside the window (the jurist wrote to the desk lately) the same facts go as text.
+    assert render_text(row, ticket, wa_app.config) == (
+        f"[{ticket.reference}] {row.body}\n"
+        f"https://juridique.example.org/tickets/{ticket.reference}")

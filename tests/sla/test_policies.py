@@ -17,8 +17,11 @@ def test_defaults_match_the_issue(app):
     assert len(policies) == 4
     for level in ("first_level", "expert"):
         urgent, normal = policies[("urgent", level)], policies[("normal", level)]
-        assert (urgent.first_response_seconds, urgent.resolution_seconds) == (4 * HOUR, BDAY)
+        # Urgent cases count every hour (an accident on Friday cannot wait for Monday).
+        assert (urgent.first_response_seconds, urgent.resolution_seconds) == (4 * HOUR, 24 * HOUR)
+        assert urgent.clock == "calendar"
         assert (normal.first_response_seconds, normal.resolution_seconds) == (2 * BDAY, 10 * BDAY)
+        assert normal.clock == "business"
         assert not urgent.customised
 
 
@@ -55,7 +58,28 @@ def test_only_admins_edit_policies(desk, role):
     {"priority": "urgent", "level": "expert", "first_response_hours": 10, "resolution_hours": 9},
     {"priority": "soon", "level": "expert", "first_response_hours": 1, "resolution_hours": 9},
     {"priority": "urgent", "level": "guru", "first_response_hours": 1, "resolution_hours": 9},
+    {"priority": "urgent", "level": "expert", "first_response_hours": 1, "resolution_hours": 9,
+     "clock": "lunar"},
 ])
 def test_invalid_policies_are_refused(desk, values):
     with pytest.raises(InvalidInput):
         sla.save_policy(desk["admin"], now=NOW, **values)
+
+
+def test_changing_the_clock_of_a_policy_moves_open_tickets_and_is_audited(desk):
+    from legaldesk.audit.models import AuditEntry
+
+    ticket = ask(desk["adherent"], NOW)  # normal, business clock: due Thursday 11:00
+    sla.save_policy(desk["admin"], priority="normal", level="expert", first_response_hours=18,
+                    resolution_hours=90, clock="calendar", now=NOW)
+    db.session.commit()
+    db.session.refresh(ticket)
+    assert ticket.sla_clock == "calendar"
+    assert ticket.first_response_due_at == paris("2026-03-11 05:00")  # 18 h on the clock
+    entry = db.session.scalars(db.select(AuditEntry).where(
+        AuditEntry.action == "admin.policy_saved")).one()
+    assert entry.details["clock"] == "calendar"
+    # Without a clock, saving keeps the one in force.
+    sla.save_policy(desk["admin"], priority="normal", level="expert", first_response_hours=9,
+                    resolution_hours=90, now=NOW)
+    assert sla.get_policy("normal", "expert").clock == "calendar"

@@ -93,12 +93,22 @@ def test_admin_edits_policies_over_http(client, history):
     assert client.get("/sla/policies").status_code == 403
     client.post("/logout")
     login(client, history["admin"])
-    assert "Délais cibles" in client.get("/sla/policies").get_data(as_text=True)
+    page = client.get("/sla/policies").get_data(as_text=True)
+    assert "Délais cibles" in page and "Heures calendaires" in page and "Heures ouvrées" in page
     response = client.post("/sla/policies", data={
         "priority": "urgent", "level": "expert", "first_response_hours": "2",
         "resolution_hours": "9"})
     assert response.status_code == 302
-    assert sla.get_policy("urgent", "expert").first_response_seconds == 7200
+    policy = sla.get_policy("urgent", "expert")
+    assert (policy.first_response_seconds, policy.clock) == (7200, "calendar")  # kept
+    client.post("/sla/policies", data={
+        "priority": "urgent", "level": "expert", "first_response_hours": "2",
+        "resolution_hours": "9", "clock": "business"})
+    assert sla.get_policy("urgent", "expert").clock == "business"
+    page = client.get("/sla/policies").get_data(as_text=True)
+    urgent_expert = page[page.index('id="ck-2"'):]  # rows: urgent first level, urgent expert...
+    urgent_expert = urgent_expert[:urgent_expert.index("</select>")]
+    assert '<option value="business" selected>' in urgent_expert
 
 
 def test_queue_shows_time_left_as_text_and_sorts_by_due_time(client, desk):
@@ -110,9 +120,12 @@ def test_queue_shows_time_left_as_text_and_sorts_by_due_time(client, desk):
     overdue = ask(desk["adherent"], now, received_at=now - timedelta(days=7))
     urgent = ask(desk["adherent"], now, priority="urgent")
     login(client, desk["jurist"])
+    later = ask(desk["adherent"], now)
     page = client.get("/queue/national").get_data(as_text=True)
     assert "En retard (1re réponse)" in page and "Reste " in page  # text, not colour alone
-    assert page.index(overdue.reference) < page.index(urgent.reference)  # nearest due first
+    # Open urgent tickets first, whatever their due time; then the nearest due time.
+    assert page.index(urgent.reference) < page.index(overdue.reference) < page.index(
+        later.reference)
     page = client.get("/queue/national?sort=received").get_data(as_text=True)
     assert page.index(urgent.reference) < page.index(overdue.reference)  # urgent, then oldest
     page = client.get(f"/tickets/{overdue.reference}").get_data(as_text=True)
