@@ -16,6 +16,7 @@ from legaldesk.intake.models import InboundMessage, InboundStatus
 from legaldesk.intake.services import Outcome, ingest_email
 from legaldesk.notify.email import outbound_message_id
 from legaldesk.notify.models import Outbox
+from legaldesk.tickets import access as ticket_access
 from legaldesk.tickets import moves as ticket_moves
 from legaldesk.tickets import services as tickets
 from legaldesk.tickets.models import Attachment, Message, MessageKind, Queue, Status, Ticket
@@ -269,9 +270,9 @@ def test_a_failure_quarantines_the_message_and_the_batch_goes_on(desk, app, tmp_
 
 def test_the_source_of_a_mail_filed_on_a_confidential_ticket_is_not_for_admins(desk):
     filed = ingest(raw_email())
-    ticket = tickets.get_ticket(desk["jurist"], filed.reference)
+    ticket = ticket_access.get_ticket(desk["jurist"], filed.reference)
     assert services.get_inbound(desk["admin"], filed.inbound_id).ticket_id == ticket.id
-    tickets.classify_ticket(desk["jurist"], ticket, now=NOW, confidential=True)
+    ticket_moves.classify_ticket(desk["jurist"], ticket, now=NOW, confidential=True)
     db.session.commit()
     with pytest.raises(NotFound):
         services.get_inbound(desk["admin"], filed.inbound_id)
