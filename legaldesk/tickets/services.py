@@ -22,9 +22,14 @@ from legaldesk.auth.services import require_role
 from legaldesk.core.errors import Conflict, Forbidden, InvalidInput
 from legaldesk.core.extensions import db
 from legaldesk.core.models import to_naive_utc
-from legaldesk.notify.services import notify_requester, queue_notification
+from legaldesk.notify.services import notify_requester
 from legaldesk.sla import services as sla_clocks
-from legaldesk.tickets.access import require_requester_or_worker, require_worker
+from legaldesk.tickets.access import (
+    may_read_ticket,
+    require_requester_or_worker,
+    require_visible,
+    require_worker,
+)
 from legaldesk.tickets.attachments import check_file, store_bytes
 from legaldesk.tickets.campaign_rules import match_campaign
 from legaldesk.tickets.history import record_event, set_ticket_field
@@ -41,6 +46,7 @@ from legaldesk.tickets.models import (
     TicketSequence,
     Topic,
 )
+from legaldesk.tickets.notices import notify_staff, urgent_case_label
 from legaldesk.tickets.routing import (
     EXPERT_URGENT_CASES,
     MEMBER_KINDS,
@@ -148,7 +154,10 @@ def _assign_and_alert(ticket: Ticket, decision, now: datetime) -> None:
         alert_urgent(ticket, now)
 
 def alert_urgent(ticket: Ticket, now: datetime) -> None:
-    """Tell the jurist, the delegation and the managers; tell the requester a call will come."""
+    """Tell the jurist, the delegation and the managers; tell the requester a call will come.
+
+    Staff who cannot open the ticket get its reference, the urgency kind and the link only.
+    """
     staff = set(region_delegates(ticket.region))
     if ticket.assignee is not None:
         staff.add(ticket.assignee)
@@ -158,15 +167,18 @@ def alert_urgent(ticket: Ticket, now: datetime) -> None:
         if ticket.assignee is None:
             staff.update(db.session.scalars(select(User).where(
                 User.role == Role.JURIST, User.active.is_(True))))
-    case = ticket.urgent_case or "urgence signalée"
+    case = urgent_case_label(ticket.urgent_case)
+    asker = ticket.organisation.name if ticket.organisation else ticket.requester_name
     for user in sorted(staff, key=lambda u: u.id):
-        queue_notification(
-            channel="email", recipient=user.email, purpose="urgent_ticket", now=now,
-            subject=f"[{ticket.reference}] URGENT ({case}) : {ticket.subject}",
-            body=f"Demande urgente ({case}) reçue de "
-                 f"{ticket.organisation.name if ticket.organisation else ticket.requester_name}."
-                 f"\nÀ traiter dans les plus brefs délais.",
-            ticket_id=ticket.id, dedupe_key=f"urgent:{ticket.id}:{user.id}")
+        action = ("À traiter dans les plus brefs délais." if may_read_ticket(user, ticket) else
+                  "Le lien ci-dessous en montre le suivi (état, dates), sans son contenu.")
+        notify_staff(
+            user, ticket, purpose="urgent_ticket", now=now,
+            dedupe_key=f"urgent:{ticket.id}:{user.id}",
+            subject=f"[{ticket.reference}] Demande urgente ({case})",
+            body=f"Demande urgente ({case}) : {ticket.reference}.\n{action}",
+            quoted_subject=f"[{ticket.reference}] URGENT ({case}) : {ticket.subject}",
+            quoted_body=f"Demande urgente ({case}) reçue de {asker}.\n{action}")
     notify_requester(
         ticket, purpose="urgent_ack", now=now, dedupe_key=f"urgent-ack:{ticket.id}",
         subject=f"[{ticket.reference}] Votre demande urgente est prise en compte",
@@ -275,9 +287,10 @@ def record_answer(actor: User, ticket: Ticket, body: str, *, now: datetime,
     return message
 
 def add_internal_note(actor: User, ticket: Ticket, body: str, *, now: datetime) -> Message:
-    """A note only staff can read. Caller commits."""
+    """A note only staff can read, by staff who may read the ticket. Caller commits."""
     if not actor.is_staff:
         raise Forbidden("Les notes internes sont réservées à l'équipe.")
+    require_visible(actor, ticket)
     return _add_message(ticket, actor, MessageKind.INTERNAL, body, now)
 
 def add_requester_reply(actor: User | None, ticket: Ticket, body: str, *, now: datetime,

@@ -135,9 +135,10 @@ def test_escalation_moves_to_national_with_reason_and_history(desk):
     moves.escalate_ticket(desk["delegate"], ticket, "Litige prud'homal en vue", now=NOW)
     db.session.commit()
     assert ticket.queue == Queue.NATIONAL and ticket.level == Level.EXPERT
-    assert ticket.assignee is None and ticket.status == Status.NEW
+    # It lands on the social-law jurist (PMSMP), not in an unowned pile.
+    assert ticket.assignee == desk["jurist"] and ticket.status == Status.ASSIGNED
     actions = [e.action for e in ticket.events]
-    assert "escalated" in actions and actions.count("assignee") == 2
+    assert "escalated" in actions and actions.count("assignee") == 3
     escalated = next(e for e in ticket.events if e.action == "escalated")
     assert escalated.reason == "Litige prud'homal en vue" and escalated.actor == desk["delegate"]
     # The delegate still follows the ticket they relayed.
