@@ -289,13 +289,12 @@ def assignable_staff(ticket: Ticket) -> list[User]:
 def can_work_on(user: User, ticket: Ticket) -> bool:
     """May this user hold or act on the ticket (its queue, its confidentiality)?
 
-    A confidential ticket is worked by its jurist (or a jurist taking it unassigned) and the
-    managers only: never by a delegate, and an admin's break glass is for reading.
+    Any jurist may be given a confidential ticket (then reads it as its assignee); it is worked
+    by its jurist and the managers only (`require_worker` checks reading first): never by a
+    delegate, and an admin's break glass is for reading.
     """
-    if user.role == Role.MANAGER:
+    if user.role in {Role.MANAGER, Role.JURIST}:
         return True
-    if user.role == Role.JURIST:
-        return not ticket.confidential or ticket.assignee in (None, user)
     if user.role == Role.ADMIN:
         return not ticket.confidential
     if user.role == Role.DELEGATE:
