@@ -14,7 +14,7 @@ from legaldesk.core.errors import LegalDeskError, NotFound
 from legaldesk.core.extensions import db
 from legaldesk.core.web import roles_required
 from legaldesk.tickets import services as tickets
-from legaldesk.tickets.models import Topic
+from legaldesk.tickets.models import Ticket, Topic
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
 
@@ -148,7 +148,11 @@ def outbox():
     """Notifications waiting to leave (pending, failed, dead), with their last error."""
     from legaldesk.notify.services import outbox_overview
     counts, rows = outbox_overview(current_user)
-    return render_template("admin/outbox.html", counts=counts, rows=rows)
+    # Admins read a confidential ticket only through break glass: not its subject line here.
+    ids = {row.ticket_id for row in rows if row.ticket_id}
+    hidden = set(db.session.scalars(select(Ticket.id).where(
+        Ticket.id.in_(ids), Ticket.confidential.is_(True)))) if ids else set()
+    return render_template("admin/outbox.html", counts=counts, rows=rows, hidden=hidden)
 
 
 def parse_keywords(text: str | None) -> dict[str, float]:

@@ -143,3 +143,12 @@ def test_break_glass_route_is_for_admins_on_confidential_tickets(client, people)
     assert client.post("/tickets/LD-2026-99999/break-glass",
                        data={"reason": "Contrôle"}).status_code == 404
     assert audit_actions() == []
+
+
+def test_admin_outbox_page_hides_confidential_subject_lines(client, people):
+    ticket, _file = case_with_file(people)
+    services.record_answer(people["jurist"], ticket, "Nous vous rappelons.", now=utcnow())
+    db.session.commit()
+    login(client, people["admin"])
+    html = client.get("/admin/outbox").get_data(as_text=True)
+    assert "Demande confidentielle" in html and "Kessler" not in html
