@@ -9,6 +9,7 @@ answer of each role in ROLES order (tests/access_world.py says who each role is)
     302     a redirect (not to log-in)              302>/p a redirect to a path starting with /p
     done    allowed and carried out (run on a fresh object, the shared one never changes)
     deny    refused by a service: a redirect with an error message
+    meta    the metadata-only page: 200 with the reference, neither the marker nor the secret
     400 403 404 405 409 ...   that status
 
 Every answer except `done` must leave the database unchanged: the request commits no write.
@@ -47,7 +48,7 @@ from legaldesk.core.models import utcnow
 from tests.access_world import CAMPAIGN, ROLES, World, build_world
 from tests.conftest import FreshContextClient, empty_tables, login
 
-TOKENS = re.compile(r"^(login|200[+-]?|302(>/\S*)?|done|deny|[1-5]\d\d)$")
+TOKENS = re.compile(r"^(login|200[+-]?|302(>/\S*)?|done|deny|meta|[1-5]\d\d)$")
 IGNORED_METHODS = {"HEAD", "OPTIONS"}
 
 
@@ -202,24 +203,21 @@ ROUTES: list[Row] = [
         expect="login done  done  done  done  done  done  done  done  done  done  done"),
 
     # --- a ticket page: thread, internal notes, files ---------------------------------------
-    # Domain §9 and design.md rule 7. Today's behaviour where the domain asks for more:
-    # - delegate: the region's expert tickets are refused outright (the metadata-only view of
-    #   status, dates and topic is a later issue);
-    # - relaying_delegate keeps the tickets they relayed, confidential ones included (the
-    #   confidential exception narrows what jurists and managers see; the relayer is the
-    #   go-between of the urgent case, e.g. asks for the call back);
-    # - admin: every ticket except confidential ones (break-glass reads are a later issue).
+    # Domain §9 (need-to-know): a confidential ticket is read by its assigned jurist and the
+    # managers (and its requester); the region's delegates, the relaying delegate, other
+    # jurists and admins see its metadata only (admins may break the glass, audited). The
+    # region's delegates also see metadata of its expert tickets.
     # roles:         anon  adh   coll  oadh  ges   del   odel  rdel  jur   ojur  man   adm
     Row("GET", "/tickets/<reference>", "first", marker="subject", secret="note_text",
         expect="login 200-  200-  404   200-  200+  404   200+  200+  200+  200+  200+"),
     Row("GET", "/tickets/<reference>", "expert", marker="subject", secret="note_text",
-        expect="login 200-  200-  404   200-  404   404   200+  200+  200+  200+  200+"),
+        expect="login 200-  200-  404   200-  meta  404   200+  200+  200+  200+  200+"),
     # The staff panel lists similar answered tickets: never a confidential one to others.
     Row("GET", "/tickets/<reference>", "expert", marker="subject",
         secret="conf_answered.subject",
-        expect="login 200-  200-  404   200-  404   404   200+  200+  200-  200+  200-"),
+        expect="login 200-  200-  404   200-  meta  404   200-  200+  200-  200+  200-"),
     Row("GET", "/tickets/<reference>", "conf", marker="subject", secret="note_text",
-        expect="login 200-  404   404   404   404   404   200+  200+  404   200+  404"),
+        expect="login 200-  404   404   404   meta  404   meta  200+  meta  200+  meta"),
     Row("GET", "/tickets/<reference>/attachments/<int:attachment_id>", "first_file",
         marker="file",
         expect="login 200   200   404   200   200   404   200   200   200   200   200"),
@@ -228,24 +226,24 @@ ROUTES: list[Row] = [
         expect="login 404   404   404   404   200   404   200   200   200   200   200"),
     Row("GET", "/tickets/<reference>/attachments/<int:attachment_id>", "conf_file",
         marker="file",
-        expect="login 200   404   404   404   404   404   200   200   404   200   404"),
+        expect="login 200   404   404   404   404   404   404   200   404   200   404"),
 
     # --- writing on a ticket ----------------------------------------------------------------
     # roles:         anon  adh   coll  oadh  ges   del   odel  rdel  jur   ojur  man   adm
     Row("POST", "/tickets/<reference>/reply", "first", data=MESSAGE, fresh="row",
         expect="login done  done  404   done  deny  404   deny  deny  deny  deny  deny"),
     Row("POST", "/tickets/<reference>/reply", "conf", data=MESSAGE, fresh="row",
-        expect="login done  404   404   404   404   404   deny  deny  404   deny  404"),
+        expect="login done  404   404   404   404   404   404   deny  404   deny  404"),
     Row("POST", "/tickets/<reference>/answer", "first", data=MESSAGE, fresh="row",
         expect="login deny  deny  404   deny  done  404   done  done  done  done  done"),
     Row("POST", "/tickets/<reference>/answer", "expert", data=MESSAGE, fresh="row",
         expect="login deny  deny  404   deny  404   404   deny  done  done  done  done"),
     Row("POST", "/tickets/<reference>/answer", "conf", data=MESSAGE, fresh="row",
-        expect="login deny  404   404   404   404   404   deny  done  404   done  404"),
+        expect="login deny  404   404   404   404   404   404   done  404   done  404"),
     Row("POST", "/tickets/<reference>/note", "first", data=MESSAGE, fresh="row",
         expect="login deny  deny  404   deny  done  404   done  done  done  done  done"),
     Row("POST", "/tickets/<reference>/note", "conf", data=MESSAGE, fresh="row",
-        expect="login deny  404   404   404   404   404   done  done  404   done  404"),
+        expect="login deny  404   404   404   404   404   404   done  404   done  404"),
 
     # --- ticket actions (/tickets/<reference>/<action_name>) --------------------------------
     # roles:         anon  adh   coll  oadh  ges   del   odel  rdel  jur   ojur  man   adm
@@ -254,37 +252,37 @@ ROUTES: list[Row] = [
         expect="login deny  deny  404   deny  done  404   done  done  done  done  done"),
     Row("POST", "/tickets/<reference>/<action_name>", "conf", {"action_name": "claim"},
         data=REASON,  # already assigned: a conflict for whoever may work on it
-        expect="login deny  404   404   404   404   404   deny  deny  404   deny  404"),
+        expect="login deny  404   404   404   404   404   404   deny  404   deny  404"),
     Row("POST", "/tickets/<reference>/<action_name>", "first", {"action_name": "assign"},
         data=_assign,
         expect="login deny  deny  404   deny  deny  404   deny  done  done  done  done"),
     Row("POST", "/tickets/<reference>/<action_name>", "conf", {"action_name": "assign"},
         data=_assign,
-        expect="login deny  404   404   404   404   404   deny  done  404   done  404"),
+        expect="login deny  404   404   404   404   404   404   done  404   done  404"),
     Row("POST", "/tickets/<reference>/<action_name>", "first", {"action_name": "status"},
         data=form(status="in_progress"), fresh="row",
         expect="login deny  deny  404   deny  done  404   done  done  done  done  done"),
     Row("POST", "/tickets/<reference>/<action_name>", "conf", {"action_name": "status"},
         data=form(status="in_progress"), fresh="row",
-        expect="login deny  404   404   404   404   404   deny  done  404   done  404"),
+        expect="login deny  404   404   404   404   404   404   done  404   done  404"),
     Row("POST", "/tickets/<reference>/<action_name>", "first", {"action_name": "escalate"},
         data=REASON,
         expect="login deny  deny  404   deny  done  404   done  done  done  done  done"),
     Row("POST", "/tickets/<reference>/<action_name>", "conf", {"action_name": "escalate"},
         data=REASON,  # already with the jurists: a conflict for whoever may move it
-        expect="login deny  404   404   404   404   404   deny  deny  404   deny  404"),
+        expect="login deny  404   404   404   404   404   404   deny  404   deny  404"),
     Row("POST", "/tickets/<reference>/<action_name>", "first", {"action_name": "deescalate"},
         data=REASON, fresh="row",
         expect="login deny  deny  404   deny  deny  404   deny  done  done  done  done"),
     Row("POST", "/tickets/<reference>/<action_name>", "conf", {"action_name": "deescalate"},
         data=REASON, fresh="row",
-        expect="login deny  404   404   404   404   404   deny  done  404   done  404"),
+        expect="login deny  404   404   404   404   404   404   deny  404   deny  404"),
     Row("POST", "/tickets/<reference>/<action_name>", "first", {"action_name": "classify"},
         data=_classify(False, "first_level"), fresh="row",
         expect="login deny  deny  404   deny  deny  404   deny  done  done  done  done"),
     Row("POST", "/tickets/<reference>/<action_name>", "conf", {"action_name": "classify"},
         data=_classify(True, "expert"), fresh="row",
-        expect="login deny  404   404   404   404   404   deny  done  404   done  404"),
+        expect="login deny  404   404   404   404   404   404   done  404   done  404"),
     Row("POST", "/tickets/<reference>/<action_name>", "first", {"action_name": "close"},
         data=REASON, fresh="row",
         expect="login done  done  404   done  done  404   done  done  done  done  done"),
@@ -293,31 +291,31 @@ ROUTES: list[Row] = [
         expect="login done  done  404   done  404   404   done  done  done  done  done"),
     Row("POST", "/tickets/<reference>/<action_name>", "conf", {"action_name": "close"},
         data=REASON, fresh="row",
-        expect="login done  404   404   404   404   404   done  done  404   done  404"),
+        expect="login done  404   404   404   404   404   404   done  404   done  404"),
     Row("POST", "/tickets/<reference>/<action_name>", "answered", {"action_name": "reopen"},
         data=REASON,
         expect="login done  done  404   done  done  404   done  done  done  done  done"),
     Row("POST", "/tickets/<reference>/<action_name>", "conf_answered",
         {"action_name": "reopen"}, data=REASON,
-        expect="login done  404   404   404   404   404   done  done  404   done  404"),
+        expect="login done  404   404   404   404   404   404   done  404   done  404"),
     Row("POST", "/tickets/<reference>/<action_name>", "first", {"action_name": "urgency"},
         data=form(urgent="1", reason="Echeance proche"), fresh="row",
         expect="login deny  deny  404   deny  done  404   done  done  done  done  done"),
     Row("POST", "/tickets/<reference>/<action_name>", "conf", {"action_name": "urgency"},
         data=form(urgent="1", reason="Echeance proche"), fresh="row",
-        expect="login deny  404   404   404   404   404   done  done  404   done  404"),
+        expect="login deny  404   404   404   404   404   404   done  404   done  404"),
     Row("POST", "/tickets/<reference>/<action_name>", "first", {"action_name": "campaign"},
         data=form(campaign=CAMPAIGN), fresh="row",
         expect="login deny  deny  404   deny  done  404   done  done  done  done  done"),
     Row("POST", "/tickets/<reference>/<action_name>", "conf", {"action_name": "campaign"},
         data=form(campaign=CAMPAIGN), fresh="row",
-        expect="login deny  404   404   404   404   404   done  done  404   done  404"),
+        expect="login deny  404   404   404   404   404   404   done  404   done  404"),
     Row("POST", "/tickets/<reference>/<action_name>", "first", {"action_name": "callback"},
         data=REASON, fresh="row",
         expect="login done  done  404   done  done  404   done  done  done  done  done"),
     Row("POST", "/tickets/<reference>/<action_name>", "conf", {"action_name": "callback"},
         data=REASON, fresh="row",
-        expect="login done  404   404   404   404   404   done  done  404   done  404"),
+        expect="login done  404   404   404   404   404   404   done  404   done  404"),
     Row("POST", "/tickets/<reference>/<action_name>", "first", {"action_name": "frobnicate"},
         data=REASON,
         expect="login 404   404   404   404   404   404   404   404   404   404   404"),
@@ -341,7 +339,7 @@ ROUTES: list[Row] = [
     Row("POST", "/campaigns", data=_campaign,
         expect="login 403   403   403   403   deny  deny  deny  done  done  done  done"),
     Row("GET", "/campaigns/<code>", "conf", {"code": CAMPAIGN}, secret="subject",
-        expect="login 403   403   403   403   200-  200-  200+  200+  200-  200+  200-"),
+        expect="login 403   403   403   403   200-  200-  200-  200+  200-  200+  200-"),
     Row("GET", "/campaigns/<code>", params={"code": "inconnue"},
         expect="login 403   403   403   403   404   404   404   404   404   404   404"),
     Row("POST", "/campaigns/<code>", "conf", {"code": CAMPAIGN}, data=_campaign_answer,
@@ -371,7 +369,7 @@ ROUTES: list[Row] = [
     # Staff see a note's source tickets, but only those they may see (here: confidential).
     Row("GET", "/kb/notes/<int:note_id>", "note_pub", marker="title",
         secret="source_reference",
-        expect="404   200-  200-  200-  200-  200-  200-  200+  200+  200-  200+  200-"),
+        expect="404   200-  200-  200-  200-  200-  200-  200-  200+  200-  200+  200-"),
     Row("GET", "/kb/notes/<int:note_id>", "note_staff", marker="title",
         expect="404   404   404   404   404   200   200   200   200   200   200   200"),
     Row("GET", "/kb/notes/<int:note_id>", "draft", marker="title",
@@ -439,9 +437,9 @@ ROUTES: list[Row] = [
     Row("POST", "/kb/from-ticket/<reference>", "answered",
         expect="login 403   403   403   403   done  404   done  done  done  done  done"),
     Row("POST", "/kb/from-ticket/<reference>", "conf_answered",
-        expect="login 403   403   403   403   404   404   done  done  404   done  404"),
+        expect="login 403   403   403   403   404   404   404   done  404   done  404"),
     Row("GET", "/kb/tickets/<reference>/related", "expert", secret="conf_answered.subject",
-        expect="login 403   403   403   403   404   404   200+  200+  200-  200+  200-"),
+        expect="login 403   403   403   403   404   404   200-  200+  200-  200+  200-"),
 
     # --- reports and exports ----------------------------------------------------------------
     # roles:         anon  adh   coll  oadh  ges   del   odel  rdel  jur   ojur  man   adm
@@ -510,6 +508,11 @@ ROUTES: list[Row] = [
         expect="login 403   403   403   403   done  done  done  done  done  done  done"),
     Row("POST", "/notifications/preferences", data=form(email="digest"), own_client=True,
         expect="login 403   403   403   403   done  done  done  done  done  done  done"),
+
+    # --- break-glass: an admin reads a confidential ticket, with a reason, audited ----------
+    # roles:         anon  adh   coll  oadh  ges   del   odel  rdel  jur   ojur  man   adm
+    Row("POST", "/tickets/<reference>/break-glass", "conf", data=form(reason=""),
+        expect="login 403   403   403   403   403   403   403   403   403   403   deny"),
 
     # --- on-call rota (managers; admins administer) ---------------------------------------
     # roles:         anon  adh   coll  oadh  ges   del   odel  rdel  jur   ojur  man   adm
@@ -770,7 +773,22 @@ def judge(token: str, response, flashes, row: Row, world: World, obj: dict) -> s
         return "not the expected redirect"
     if token.startswith("200"):
         return judge_page(token, response, row, world, obj)
+    if token == "meta":
+        return judge_metadata(response, row, world, obj)
     return None if status == int(token) else "wrong status"
+
+
+def judge_metadata(response, row: Row, world: World, obj: dict) -> str | None:
+    """A metadata-only page: 200, the reference shown, neither the marker nor the secret."""
+    if response.status_code != 200:
+        return "wrong status"
+    body = response.get_data(as_text=True)
+    if obj.get("reference") and obj["reference"] not in body:
+        return "reference missing"
+    for ref in (row.marker, row.secret):
+        if ref and text_of(world, obj, ref) in body:
+            return f"{ref!r} LEAKED on a metadata page"
+    return None
 
 
 def judge_page(token: str, response, row: Row, world: World, obj: dict) -> str | None:

@@ -199,7 +199,7 @@ def topic(topic_id: int | None = None):
 def outbox():
     """Notifications waiting to leave (pending, failed, dead), with their last error."""
     from legaldesk.notify.services import outbox_overview
-    counts, rows = outbox_overview(current_user)
+    counts, rows = outbox_overview(current_user)  # subjects of confidential tickets masked
     return render_template("admin/outbox.html", counts=counts, rows=rows)
 
 

@@ -87,6 +87,10 @@ URGENT_DEADLINE_WINDOW_DAYS = 5  # a deadline within this many days makes a ques
 AUTO_ASSIGN_EXPERT = True  # expert tickets go straight to the least-loaded available jurist
 CONFIDENTIAL_URGENT_CASES = True  # the five urgent case types are confidential by default
 AUTO_ESCALATE_AFTER_BUSINESS_HOURS = 18  # first-level ticket without answer → jurists (2 days)
+
+# Confidential tickets: an admin reads one only through an audited "break glass" with a reason,
+# read only, for this many minutes (each read while it lasts is audited too)
+BREAK_GLASS_MINUTES = 30
 SLA_BUSINESS_HOURS = ["09:00", "18:00"]  # local opening hours of every territory
 
 # SLA policies and clocks (business hours are SLA_BUSINESS_HOURS above)

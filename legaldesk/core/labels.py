@@ -26,6 +26,15 @@ QUEUE = {"delegation": _l("File de la délégation"), "national": _l("File natio
 ROLE = {"adherent": _l("Adhérent"), "delegate": _l("Délégué(e)"), "jurist": _l("Juriste"),
         "manager": _l("Responsable du pôle"), "admin": _l("Administrateur")}
 SPECIALTY = {"droit_social": _l("Droit social"), "droit_des_affaires": _l("Droit des affaires")}
+# The urgent case types found by triage (the five report cases and a near deadline).
+URGENT_CASE = {
+    "accident_du_travail": _l("accident du travail"),
+    "agression_sexuelle": _l("agression sexuelle"),
+    "discours_xenophobe": _l("propos racistes ou xénophobes"),
+    "redressement_judiciaire": _l("redressement judiciaire"),
+    "liquidation_judiciaire": _l("liquidation judiciaire"),
+    "echeance_proche": _l("échéance proche"),
+}
 EVENT = {
     "created": _l("Création"), "status": _l("Statut"), "assignee": _l("Attribution"),
     "level": _l("Niveau"), "queue": _l("File"), "priority": _l("Priorité"), "topic": _l("Thème"),

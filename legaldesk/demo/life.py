@@ -118,7 +118,11 @@ class TicketLife:
                                   now=self.clock.minutes(20, 40))
         ticket_moves.escalate_ticket(delegate, self.ticket, ESCALATION_REASONS[3],
                                 now=self.clock.minutes(5, 15))
-        ticket_moves.claim_ticket(jurist, self.ticket, now=self.clock.after(6, calendar_of(jurist)))
+        at = self.clock.after(6, calendar_of(jurist))  # the escalation usually landed on her
+        if self.ticket.assignee is None:
+            ticket_moves.claim_ticket(jurist, self.ticket, now=at)
+        elif self.ticket.assignee != jurist:
+            ticket_moves.assign_ticket(self.cast.manager, self.ticket, jurist, now=at)
         self.responder = jurist
         self._answer(self.clock.after(10, calendar_of(jurist)))
         tickets.close_ticket(self.plan.requester, self.ticket,
@@ -140,7 +144,9 @@ class TicketLife:
 
     def _urgent(self) -> None:
         """One of the five report cases: a jurist within hours, confidential, a call, an answer."""
-        caller = self.ticket.relayed_by or (
+        # The delegate who relayed a confidential case may only follow it (need-to-know).
+        relay = None if self.ticket.confidential else self.ticket.relayed_by
+        caller = relay or (
             self.plan.requester if self.plan.requester and self.rng.random() < 0.5 else None)
         if caller is not None:
             ticket_moves.request_callback(caller, self.ticket, self.rng.choice(CALLBACK_NOTES),

@@ -16,8 +16,9 @@ from sqlalchemy import delete, func, select, update
 from legaldesk.core.extensions import db
 from legaldesk.kb.markdown import markdown_to_text
 from legaldesk.kb.models import BodyFormat, IndexOp, IndexQueue, Note
+from legaldesk.kb.permissions import is_restricted
 from legaldesk.kb.search import KnowledgeIndex
-from legaldesk.kb.search_types import IndexBusy, SearchDocument
+from legaldesk.kb.search_types import RESTRICTED, IndexBusy, SearchDocument
 
 log = logging.getLogger(__name__)
 
@@ -49,14 +50,18 @@ def knowledge_index() -> KnowledgeIndex:
 
 
 def to_search_document(note: Note) -> SearchDocument:
-    """The index's view of a note (plain text body, metadata for filters and facets)."""
+    """The index's view of a note (plain text body, metadata for filters and facets).
+
+    A need-to-know draft is indexed with the RESTRICTED audience, so that searches, counts and
+    facets of other readers never include it (the database check after the search stays).
+    """
     body = (note.body_markdown if note.body_format == BodyFormat.TEXT
             else markdown_to_text(note.body_markdown))
     return SearchDocument(
         id=str(note.id), title=note.title, body=body, summary=note.summary or "",
         tags=list(note.tags or []), topics=list(note.topics or []), kind=note.kind,
-        audience=note.audience, status=note.status, external_ref=note.external_ref,
-        url=note.url, updated_at=note.updated_at)
+        audience=RESTRICTED if is_restricted(note) else note.audience, status=note.status,
+        external_ref=note.external_ref, url=note.url, updated_at=note.updated_at)
 
 
 def enqueue_index(note_id: int, op: str = IndexOp.UPSERT, *, now: datetime | None = None) -> None:

@@ -21,9 +21,10 @@ from legaldesk.kb.permissions import (
     is_active_user,
     is_writer,
     require_ticket_visible,
+    sees_restricted_drafts,
     visible_notes,
 )
-from legaldesk.kb.search_types import Hit, SearchResult
+from legaldesk.kb.search_types import RESTRICTED, Hit, SearchResult
 from legaldesk.kb.ticket_drafts import ANSWERED_STATUSES
 from legaldesk.tickets.access import visible_tickets
 from legaldesk.tickets.models import Message, MessageKind, Ticket
@@ -34,12 +35,17 @@ def search_notes(actor: User | None, query: str, *, topics: Sequence[str] = (),
                  include_unpublished: bool = False) -> SearchResult:
     """Search the notes the actor may read (audience and status filtered inside the query).
 
-    `include_unpublished` is honoured for writers only. Hits are checked against the database
-    as well, so a change still waiting in the queue never shows a note it should hide.
+    `include_unpublished` is honoured for writers only; need-to-know drafts (from confidential
+    tickets) are indexed apart and searched by managers only (their authors find them in their
+    drafts). Hits are checked against the database as well, so a change still waiting in the
+    queue never shows a note it should hide.
     """
+    unpublished = include_unpublished and is_writer(actor)
+    audiences = audiences_for(actor)
+    if unpublished and sees_restricted_drafts(actor):
+        audiences = (*audiences, RESTRICTED)
     result = knowledge_index().search(
-        query, audiences=audiences_for(actor),
-        include_unpublished=include_unpublished and is_writer(actor),
+        query, audiences=audiences, include_unpublished=unpublished,
         topics=tuple(topics), kinds=tuple(kinds), page=page, pagelen=pagelen)
     result.hits = _still_visible(actor, result.hits, include_unpublished)
     return result

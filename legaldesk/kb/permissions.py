@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from sqlalchemy import Select, and_, or_, select
+from sqlalchemy import ColumnElement, Select, and_, exists, false, or_, select
 
 from legaldesk.auth.models import Role, User
 from legaldesk.auth.services import require_role
 from legaldesk.core.errors import Forbidden, NotFound
 from legaldesk.core.extensions import db
-from legaldesk.kb.models import Audience, Note, NoteStatus
+from legaldesk.kb.models import Audience, Note, NoteSourceTicket, NoteStatus
 from legaldesk.tickets.access import visible_tickets
 from legaldesk.tickets.models import Ticket
 
@@ -38,9 +38,35 @@ def audiences_for(actor: User | None) -> tuple[str, ...]:
     return (Audience.PUBLIC.value,)
 
 
+def restricted_clause() -> ColumnElement[bool]:
+    """Unpublished notes made from (or linked to) a confidential ticket: need-to-know drafts."""
+    confidential_source = exists().where(
+        NoteSourceTicket.note_id == Note.id, NoteSourceTicket.ticket_id == Ticket.id,
+        Ticket.confidential.is_(True))
+    return and_(Note.status != NoteStatus.PUBLISHED, confidential_source)
+
+
+def is_restricted(note: Note) -> bool:
+    """The Python twin of `restricted_clause` for one loaded note (the search index's marker)."""
+    return note.status != NoteStatus.PUBLISHED and any(
+        link.ticket is not None and link.ticket.confidential for link in note.source_links)
+
+
+def sees_restricted_drafts(actor: User | None) -> bool:
+    """Managers read every restricted draft; others only the ones they wrote."""
+    return is_active_user(actor) and actor.role == Role.MANAGER
+
+
 def visible_notes(actor: User | None) -> Select:
-    """A SELECT of the notes the actor may read (audience and status, in the query)."""
+    """A SELECT of the notes the actor may read (audience, status and need-to-know, in the query).
+
+    A draft made from a confidential ticket stays with its author and the managers until it is
+    published (reviewed and anonymised).
+    """
     query = select(Note).where(Note.audience.in_(audiences_for(actor)))
+    if not sees_restricted_drafts(actor):
+        author = Note.author_id == actor.id if is_active_user(actor) else false()
+        query = query.where(or_(~restricted_clause(), author))
     if is_writer(actor):
         return query
     published = Note.status == NoteStatus.PUBLISHED

@@ -9,6 +9,9 @@ from types import MappingProxyType
 
 TEXT_FIELDS = ("title", "summary", "tags", "body")
 AUDIENCES = ("public", "members", "staff")
+# The index's audience of a need-to-know draft (made from a confidential ticket): no reader's
+# audiences include it, except a manager searching unpublished notes.
+RESTRICTED = "restricted"
 PUBLISHED = "published"
 
 

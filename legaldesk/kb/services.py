@@ -321,12 +321,13 @@ def delete_draft(actor: User, note: Note, *, now: datetime) -> None:
 def review_queue(actor: User, *, today: date) -> dict[str, list[Note]]:
     """The jurists' work list: notes to review, drafts, and published notes past review date."""
     require_writer(actor)
+    notes = visible_notes(actor)  # drafts from confidential tickets: author and managers only
     return {
-        "in_review": list(db.session.scalars(select(Note).where(
+        "in_review": list(db.session.scalars(notes.where(
             Note.status == NoteStatus.IN_REVIEW).order_by(Note.updated_at))),
-        "drafts": list(db.session.scalars(select(Note).where(
+        "drafts": list(db.session.scalars(notes.where(
             Note.status == NoteStatus.DRAFT).order_by(Note.updated_at.desc()).limit(100))),
-        "overdue": list(db.session.scalars(select(Note).where(
+        "overdue": list(db.session.scalars(notes.where(
             Note.status == NoteStatus.PUBLISHED, Note.review_by.is_not(None),
             Note.review_by <= today).order_by(Note.review_by).limit(100))),
     }

@@ -12,6 +12,7 @@ from legaldesk.auth.services import require_role
 from legaldesk.core.errors import Conflict
 from legaldesk.core.extensions import db
 from legaldesk.kb import anonymise as anon
+from legaldesk.kb.index_queue import enqueue_index
 from legaldesk.kb.models import Audience, Note, NoteKind, NoteSourceTicket, NoteStatus
 from legaldesk.kb.permissions import (
     DRAFTER_ROLES,
@@ -19,6 +20,7 @@ from legaldesk.kb.permissions import (
     is_drafter,
     require_editor,
     require_ticket_visible,
+    visible_notes,
 )
 from legaldesk.kb.services import create_note
 from legaldesk.tickets.access import visible_tickets
@@ -44,6 +46,8 @@ def draft_note_from_ticket(actor: User, ticket: Ticket, *, now: datetime) -> Not
     existing = notes_from_ticket(actor, ticket)
     if existing:
         raise Conflict(f"Une note existe déjà pour cette demande (note n° {existing[0].id}).")
+    if _has_note(ticket):  # one the actor may not read (a need-to-know draft of another)
+        raise Conflict("Une note existe déjà pour cette demande.")
     known = known_identifiers(ticket)
     parts = {name: anon.anonymise(text, known) for name, text in
              (("title", ticket.subject), ("question", question), ("answer", answer))}
@@ -77,6 +81,7 @@ def add_source_ticket(actor: User, note: Note, ticket: Ticket, *, now: datetime)
         return
     db.session.add(NoteSourceTicket(note=note, ticket=ticket, added_by_id=actor.id,
                                     created_at=now))
+    enqueue_index(note.id, now=now)  # a confidential source makes a draft need-to-know
     db.session.flush()
 
 
@@ -92,13 +97,20 @@ def source_tickets(actor: User | None, note: Note) -> list[Ticket]:
 
 
 def notes_from_ticket(actor: User, ticket: Ticket) -> list[Note]:
-    """Notes (not archived) drafted from or linked to this ticket."""
+    """Notes (not archived) drafted from or linked to this ticket that the actor may read."""
     if not is_drafter(actor):
         return []
     return list(db.session.scalars(
-        select(Note).join(NoteSourceTicket, NoteSourceTicket.note_id == Note.id)
+        visible_notes(actor).join(NoteSourceTicket, NoteSourceTicket.note_id == Note.id)
         .where(NoteSourceTicket.ticket_id == ticket.id, Note.status != NoteStatus.ARCHIVED)
         .order_by(Note.id)))
+
+
+def _has_note(ticket: Ticket) -> bool:
+    return db.session.scalar(
+        select(Note.id).join(NoteSourceTicket, NoteSourceTicket.note_id == Note.id)
+        .where(NoteSourceTicket.ticket_id == ticket.id, Note.status != NoteStatus.ARCHIVED)
+        .limit(1)) is not None
 
 
 def known_identifiers(ticket: Ticket) -> anon.KnownIdentifiers:

@@ -44,6 +44,7 @@ from legaldesk.sla.calendar import (
     business_seconds_between,
 )
 from legaldesk.sla.models import Clock, EventKind, SlaEvent, SlaPolicy
+from legaldesk.tickets.access import mail_may_quote
 from legaldesk.tickets.models import (
     OPEN_STATUSES,
     ClockKind,
@@ -445,10 +446,11 @@ def _notify_event(ticket: Ticket, clock: Clock, kind: EventKind, due: datetime,
     headline = ("Délai dépassé" if kind == EventKind.BREACH
                 else f"{round(current_app.config['SLA_WARNING_SHARE'] * 100)} % du délai écoulé")
     subject = f"[{ticket.reference}] {headline} ({what})"
-    body = (f"{headline} pour la {what} de la demande {ticket.reference}"
-            f"{'' if ticket.confidential else ' : ' + ticket.subject}.\n"
-            f"Échéance : {local_text(due, ticket)}.")
     for user in sla_recipients(ticket, kind):
+        # The subject only for who may read the ticket (never a confidential one's).
+        quoted = f" : {ticket.subject}" if mail_may_quote(user, ticket) else ""
+        body = (f"{headline} pour la {what} de la demande {ticket.reference}{quoted}.\n"
+                f"Échéance : {local_text(due, ticket)}.")
         queue_notification(channel="email", recipient=user.email, subject=subject, body=body,
                            purpose=f"sla_{kind}", now=now, ticket_id=ticket.id,
                            dedupe_key=f"sla:{ticket.id}:{clock}:{kind}:{user.id}")
@@ -502,7 +504,7 @@ def queue_daily_digests(now: datetime) -> int:
         tickets = _open_assigned(user)
         if not tickets:
             continue
-        body = _digest_body(tickets, now, soon)
+        body = _digest_body(user, tickets, now, soon)
         row = queue_notification(
             channel="email", recipient=user.email, purpose="daily_digest", now=now,
             subject=f"Vos demandes du {day:%d/%m/%Y} : {len(tickets)} ouverte(s)", body=body,
@@ -519,7 +521,7 @@ def _open_assigned(user: User) -> list[Ticket]:
         .order_by(Ticket.next_due_at.is_(None), Ticket.next_due_at, Ticket.received_at)))
 
 
-def _digest_body(tickets: list[Ticket], now: datetime, soon: datetime) -> str:
+def _digest_body(user: User, tickets: list[Ticket], now: datetime, soon: datetime) -> str:
     overdue = [t for t in tickets if t.next_due_at is not None and t.next_due_at <= now]
     due_soon = [t for t in tickets if t.next_due_at is not None and now < t.next_due_at <= soon]
     lines = [f"Demandes ouvertes qui vous sont attribuées : {len(tickets)}",
@@ -529,13 +531,16 @@ def _digest_body(tickets: list[Ticket], now: datetime, soon: datetime) -> str:
                          ("Toutes vos demandes ouvertes", tickets)):
         if group:
             lines.append(f"{title} :")
-            lines.extend(f"  - {_digest_line(t)}" for t in group)
+            lines.extend(f"  - {_digest_line(user, t)}" for t in group)
             lines.append("")
     return "\n".join(lines).rstrip() + "\n"
 
 
-def _digest_line(ticket: Ticket) -> str:
-    subject = "(confidentiel)" if ticket.confidential else ticket.subject
+def _digest_line(user: User, ticket: Ticket) -> str:
+    if mail_may_quote(user, ticket):
+        subject = ticket.subject
+    else:
+        subject = "(confidentiel)" if ticket.confidential else "(contenu réservé)"
     due = local_text(ticket.next_due_at, ticket) if ticket.next_due_at else "délai suspendu"
     return f"{ticket.reference} — {subject} — échéance {due}"
 

@@ -59,6 +59,13 @@ class ReasonForm(FlaskForm):
     reason = TextAreaField(_l("Motif"), validators=[Length(max=2000)])
 
 
+class BreakGlassForm(FlaskForm):
+    """An admin's reason for reading a confidential ticket (mandatory, audited)."""
+
+    reason = TextAreaField(_l("Motif de l'accès exceptionnel"),
+                           validators=[DataRequired(), Length(max=2000)])
+
+
 class StatusForm(FlaskForm):
     """Set a ticket's status."""
 

@@ -14,7 +14,6 @@ from legaldesk.auth.models import (
 from legaldesk.auth.services import require_role
 from legaldesk.core.errors import Conflict, Forbidden, InvalidInput
 from legaldesk.core.extensions import db
-from legaldesk.notify.services import queue_notification
 from legaldesk.sla import services as sla_clocks
 from legaldesk.sla.calendar import business_seconds_between
 from legaldesk.tickets import followups
@@ -35,7 +34,10 @@ from legaldesk.tickets.models import (
     TicketEvent,
     Topic,
 )
+from legaldesk.tickets.notices import notify_staff, urgent_case_label
 from legaldesk.tickets.routing import (
+    EXPERT_URGENT_CASES,
+    choose_jurist,
     delegation_can_answer,
 )
 from legaldesk.tickets.services import alert_urgent, change_status
@@ -81,20 +83,30 @@ def assign_ticket(actor: User, ticket: Ticket, assignee: User | None, *, now: da
     return ticket
 
 def escalate_ticket(actor: User, ticket: Ticket, reason: str, *, now: datetime) -> Ticket:
-    """A delegate sends a first-level ticket to the jurists with a reason. Caller commits."""
+    """Staff send a first-level ticket to the jurists with a reason. Caller commits."""
     require_role(actor, Role.DELEGATE, Role.JURIST, Role.MANAGER)
     require_visible(actor, ticket)
     _require_reason(reason)
     if ticket.queue == Queue.NATIONAL and ticket.level == Level.EXPERT:
         raise Conflict("La demande est déjà chez les juristes.")
-    _escalate(ticket, actor, reason, now)
     if actor.role == Role.DELEGATE and ticket.relayed_by is None:
         ticket.relayed_by = actor
+    escalate_to_jurist(ticket, actor, reason, now=now)
     followups.notify_escalated(ticket, actor, now=now)
     db.session.flush()
     return ticket
 
-def _escalate(ticket: Ticket, actor: User | None, reason: str, now: datetime) -> None:
+def escalate_to_jurist(ticket: Ticket, actor: User | None, reason: str, *,
+                       now: datetime) -> User | None:
+    """Send a ticket to the jurists and onto a person; return that jurist (None: nobody).
+
+    The one escalation path (by hand and by the auto-escalation job): expert level, national
+    queue, then the available jurist of the matching specialty with the fewest open tickets
+    (`routing.choose_jurist`: absences and backups honoured), who is told by e-mail. With no
+    such jurist (or AUTO_ASSIGN_EXPERT off) the ticket waits unassigned in the national queue
+    and the managers are told. E-mails carry free text only for readers (`tickets.notices`).
+    The caller commits.
+    """
     set_ticket_field(ticket, actor, "level", Level.EXPERT, now=now, reason=reason)
     set_ticket_field(ticket, actor, "queue", Queue.NATIONAL, now=now, reason=reason)
     if ticket.assignee is not None:
@@ -102,13 +114,63 @@ def _escalate(ticket: Ticket, actor: User | None, reason: str, now: datetime) ->
     record_event(ticket, actor, "escalated", None, None, now=now, reason=reason)
     if ticket.status in {Status.ASSIGNED, Status.IN_PROGRESS}:
         change_status(ticket, actor, Status.NEW, now)
+    specialty = escalation_specialty(ticket)
+    jurist = (choose_jurist(specialty, now)
+              if current_app.config["AUTO_ASSIGN_EXPERT"] else None)
+    if jurist is not None:
+        set_ticket_field(ticket, None, "assignee", jurist, now=now,
+                         reason=f"attribution à l'escalade ({specialty or 'sans spécialité'})")
+        if ticket.status in {Status.NEW, Status.REOPENED}:
+            change_status(ticket, None, Status.ASSIGNED, now)
     sla_clocks.recompute_due_times(ticket, now)
+    db.session.flush()
+    _tell_escalation(ticket, jurist, reason, now)
+    return jurist
+
+def escalation_specialty(ticket: Ticket) -> str | None:
+    """The specialty an escalated ticket needs: the urgent case's, else its topic's."""
+    if ticket.urgent_case in EXPERT_URGENT_CASES and (ticket.triage or {}).get("specialty"):
+        return ticket.triage["specialty"]
+    return ticket.topic.specialty if ticket.topic else None
+
+def _tell_escalation(ticket: Ticket, jurist: User | None, reason: str, now: datetime) -> None:
+    """E-mail the jurist now holding the ticket, or every manager when nobody does."""
+    stamp = now.isoformat()
+    quoted = f"Objet : {ticket.subject}\nMotif de l'escalade : {reason}"
+    if jurist is not None:
+        notify_staff(
+            jurist, ticket, purpose="escalation_assigned", now=now,
+            dedupe_key=f"escalation:{ticket.id}:{stamp}:{jurist.id}",
+            subject=f"[{ticket.reference}] Demande escaladée qui vous est attribuée",
+            body=f"La demande {ticket.reference} a été transmise aux juristes et vous est "
+                 f"attribuée.{_urgency_line(ticket)}",
+            quoted_body=f"La demande {ticket.reference} a été transmise aux juristes et vous "
+                        f"est attribuée.{_urgency_line(ticket)}\n\n{quoted}")
+        return
+    managers = db.session.scalars(select(User).where(
+        User.role == Role.MANAGER, User.active.is_(True)).order_by(User.id))
+    for manager in managers:
+        notify_staff(
+            manager, ticket, purpose="escalation_unassigned", now=now,
+            dedupe_key=f"escalation:{ticket.id}:{stamp}:{manager.id}",
+            subject=f"[{ticket.reference}] Demande escaladée sans juriste disponible",
+            body=f"La demande {ticket.reference} a été transmise aux juristes, mais aucun juriste "
+                 f"de la spécialité n'est disponible : elle attend dans la file nationale, sans "
+                 f"attribution.{_urgency_line(ticket)}",
+            quoted_body=f"La demande {ticket.reference} a été transmise aux juristes, mais aucun "
+                        f"juriste de la spécialité n'est disponible : elle attend dans la file "
+                        f"nationale, sans attribution.{_urgency_line(ticket)}\n\n{quoted}")
+
+def _urgency_line(ticket: Ticket) -> str:
+    if ticket.priority != Priority.URGENT:
+        return ""
+    return f"\nUrgence : {urgent_case_label(ticket.urgent_case)}."
 
 def auto_escalate_overdue(now: datetime) -> int:
     """Escalate first-level tickets left without a first response past the business delay.
 
     Called by the scheduler (idempotent: an escalated ticket leaves the delegation queue).
-    Returns how many tickets moved; the caller commits.
+    Each ticket goes through `escalate_to_jurist`. Returns how many moved; the caller commits.
     """
     limit = int(current_app.config["AUTO_ESCALATE_AFTER_BUSINESS_HOURS"] * 3600)
     candidates = db.session.scalars(select(Ticket).where(
@@ -116,13 +178,13 @@ def auto_escalate_overdue(now: datetime) -> int:
         Ticket.status.in_([s.value for s in OPEN_STATUSES]),
         Ticket.received_at <= now - timedelta(hours=limit / 3600)))
     moved = 0
-    for ticket in candidates:
+    for ticket in list(candidates):
         since = _entered_delegation_queue_at(ticket)
         waited = business_seconds_between(sla_clocks.ticket_calendar(ticket), since, now)
         if waited >= limit:
             hours = limit / 3600
-            _escalate(ticket, None, f"Escalade automatique : pas de première réponse après "
-                                    f"{hours:g} heures ouvrées.", now)
+            escalate_to_jurist(ticket, None, f"Escalade automatique : pas de première réponse "
+                                             f"après {hours:g} heures ouvrées.", now=now)
             followups.notify_escalated(ticket, None, now=now)
             moved += 1
     db.session.flush()
@@ -157,6 +219,9 @@ def deescalate_ticket(actor: User, ticket: Ticket, reason: str, *, now: datetime
     require_role(actor, Role.JURIST, Role.MANAGER)
     require_visible(actor, ticket)
     _require_reason(reason)
+    if ticket.confidential:
+        raise Conflict("Une demande confidentielle reste chez les juristes : la délégation ne "
+                       "peut pas la lire.")
     if not delegation_can_answer(ticket.region):
         raise Conflict("Cette structure n'a pas de délégation régionale avec un délégué actif.")
     set_ticket_field(ticket, actor, "level", Level.FIRST_LEVEL, now=now, reason=reason)
@@ -186,6 +251,10 @@ def classify_ticket(actor: User, ticket: Ticket, *, now: datetime, topic: Topic 
     if confidential is not None and confidential != ticket.confidential:
         set_ticket_field(ticket, actor, "confidential", confidential, now=now,
                          reason=reason or None)
+        if ticket.assignee is not None and not can_work_on(ticket.assignee, ticket):
+            set_ticket_field(ticket, actor, "assignee", None, now=now,
+                             reason="demande confidentielle : réservée au juriste attribué "
+                                    "et aux responsables")
     if level is not None or priority is not None:
         sla_clocks.recompute_due_times(ticket, now)
     db.session.flush()
@@ -208,13 +277,13 @@ def request_callback(actor: User, ticket: Ticket, note: str, *, now: datetime) -
     else:
         followups.notify_callback(ticket, actor, now=now)
     for recipient in _callback_recipients(ticket):
-        queue_notification(
-            channel="email", recipient=recipient.email, purpose="callback_request", now=now,
-            subject=f"[{ticket.reference}] Demande de rappel urgent",
-            body=f"{actor.name} demande à être rappelé(e) en urgence.\n\n{note or ''}".strip(),
-            ticket_id=ticket.id,
+        notify_staff(
+            recipient, ticket, purpose="callback_request", now=now,
             dedupe_key=f"callback:{ticket.id}:{now.isoformat()}:{recipient.id}",
-        )
+            subject=f"[{ticket.reference}] Demande de rappel urgent",
+            body=f"Un rappel urgent est demandé pour la demande {ticket.reference}.",
+            quoted_body=f"{actor.name} demande à être rappelé(e) en urgence.\n\n"
+                        f"{note or ''}".strip())
     db.session.flush()
     return ticket
 

@@ -1,11 +1,16 @@
-"""Staff queues and the requester's list: filters, sorting, paging (visibility in the query)."""
+"""Staff queues and the requester's list: filters, sorting, paging (visibility in the query).
+
+Rows a viewer may only know of (a colleague's confidential case, a region ticket a delegate
+cannot read) come back as `TicketMetadata`, never as the `Ticket`; they match filters on
+metadata only (status, priority, topic, age), so a filter never reveals more about them.
+"""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import Select, and_, case, select
+from sqlalchemy import Select, and_, case, or_, select
 
 from legaldesk.auth.models import (
     Role,
@@ -13,7 +18,13 @@ from legaldesk.auth.models import (
 )
 from legaldesk.core.errors import Forbidden
 from legaldesk.core.extensions import db
-from legaldesk.tickets.access import visible_tickets
+from legaldesk.tickets.access import (
+    TicketMetadata,
+    known_clause,
+    readable_ids,
+    ticket_metadata,
+    visibility_clause,
+)
 from legaldesk.tickets.models import (
     OPEN_STATUSES,
     Priority,
@@ -44,11 +55,12 @@ def urgent_open_first():
                       Ticket.status.in_([s.value for s in OPEN_STATUSES])), 0), else_=1)
 
 def list_queue(actor: User, queue: str, filters: QueueFilters, *, now: datetime,
-               limit: int = 50, offset: int = 0) -> tuple[list[Ticket], int]:
+               limit: int = 50, offset: int = 0) -> tuple[list[Ticket | TicketMetadata], int]:
     """A page of the delegation or national queue and the total count.
 
     Open urgent tickets come first, whatever the sort; then the nearest due time (or, sorted
-    by reception, urgent then oldest).
+    by reception, urgent then oldest). Tickets the actor may read come as `Ticket`; the others
+    it may know of as `TicketMetadata`.
     """
     query = _queue_query(actor, Queue(queue), filters, now)
     total = db.session.scalar(select(db.func.count()).select_from(query.subquery()))
@@ -56,15 +68,25 @@ def list_queue(actor: User, queue: str, filters: QueueFilters, *, now: datetime,
     if filters.sort == "due":  # paused and stopped clocks (no due time) come last
         order.insert(0, Ticket.next_due_at.asc().nulls_last())
     order.insert(0, urgent_open_first())
-    rows = db.session.scalars(query.order_by(*order).limit(limit).offset(offset))
-    return list(rows), total or 0
+    rows = list(db.session.scalars(query.order_by(*order).limit(limit).offset(offset)))
+    return with_metadata_rows(actor, rows), total or 0
+
+
+def with_metadata_rows(actor: User, tickets: list[Ticket]) -> list[Ticket | TicketMetadata]:
+    """The same rows, those the actor may not read replaced by their metadata."""
+    readable = readable_ids(actor, [t.id for t in tickets])
+    return [t if t.id in readable else ticket_metadata(t) for t in tickets]
 
 def _queue_query(actor: User, queue: Queue, filters: QueueFilters, now: datetime) -> Select:
     if not actor.is_staff:
         raise Forbidden("Files de traitement réservées à l'équipe.")
     if queue == Queue.NATIONAL and not actor.is_national:
         raise Forbidden("La file nationale est réservée aux juristes et responsables.")
-    query = visible_tickets(actor).where(Ticket.queue == queue)
+    # Filters on what metadata rows do not show (level, region, channel, assignee) keep to
+    # the tickets the actor may read.
+    private = filters.level or filters.region or filters.channel or filters.assignee
+    scope = visibility_clause(actor) if private else known_clause(actor)
+    query = select(Ticket).where(scope, Ticket.queue == queue)
     if queue == Queue.DELEGATION and actor.role == Role.DELEGATE:
         query = query.where(Ticket.region_id == actor.region_id)
     return _apply_filters(query, actor, filters, now)
@@ -93,9 +115,15 @@ def _apply_filters(query: Select, actor: User, f: QueueFilters, now: datetime) -
         query = query.where(Ticket.received_at <= now - timedelta(days=f.min_age_days))
     return query
 
-def list_own_tickets(actor: User, *, limit: int = 200) -> list[Ticket]:
-    """An adherent's organisation tickets (a staff member's own requests), newest first."""
-    query = visible_tickets(actor)
-    if actor.is_staff:
-        query = query.where(Ticket.requester_user_id == actor.id)
-    return list(db.session.scalars(query.order_by(Ticket.received_at.desc()).limit(limit)))
+def list_own_tickets(actor: User, *, limit: int = 200) -> list[Ticket | TicketMetadata]:
+    """An adherent's organisation tickets; a staff member's own requests and, for a delegate,
+    the tickets they relayed (as metadata when they may not read them). Newest first."""
+    if not actor.is_staff:
+        query = select(Ticket).where(visibility_clause(actor))
+    elif actor.role == Role.DELEGATE:
+        query = select(Ticket).where(known_clause(actor), or_(
+            Ticket.requester_user_id == actor.id, Ticket.relayed_by_id == actor.id))
+    else:
+        query = select(Ticket).where(Ticket.requester_user_id == actor.id)
+    rows = list(db.session.scalars(query.order_by(Ticket.received_at.desc()).limit(limit)))
+    return with_metadata_rows(actor, rows)

@@ -29,7 +29,12 @@ from legaldesk.core.timefmt import localtime
 from legaldesk.notify.services import ONCALL_PURPOSE, notify_requester, queue_notification
 from legaldesk.sla import services as sla_clocks
 from legaldesk.tickets import followups
-from legaldesk.tickets.access import require_requester_or_worker, require_worker
+from legaldesk.tickets.access import (
+    may_read_ticket,
+    require_requester_or_worker,
+    require_visible,
+    require_worker,
+)
 from legaldesk.tickets.attachments import check_upload, store_bytes
 from legaldesk.tickets.campaign_rules import match_campaign
 from legaldesk.tickets.history import record_event, set_ticket_field
@@ -181,8 +186,8 @@ def alert_urgent(ticket: Ticket, now: datetime) -> None:
             staff.update(db.session.scalars(select(User).where(
                 User.role == Role.JURIST, User.active.is_(True))))
     staff.discard(on_duty)
-    subject, body = urgent_alert_text(ticket)
     for user in sorted(staff, key=lambda u: u.id):
+        subject, body = urgent_alert_text(ticket, reader=may_read_ticket(user, ticket))
         queue_notification(
             channel="email", recipient=user.email, purpose="urgent_ticket", now=now,
             subject=subject, body=body, ticket_id=ticket.id,
@@ -195,16 +200,21 @@ def alert_urgent(ticket: Ticket, now: datetime) -> None:
         body="Votre demande est traitée en urgence : un juriste ou votre délégation vous "
              "proposera très rapidement un créneau d'appel ou de visioconférence.")
 
-def urgent_alert_text(ticket: Ticket, *, on_call: bool = False) -> tuple[str, str]:
-    """(subject, body) of an urgent alert: reference, case label and time received only."""
+def urgent_alert_text(ticket: Ticket, *, on_call: bool = False,
+                      reader: bool = True) -> tuple[str, str]:
+    """(subject, body) of an urgent alert: reference, case label and time received only.
+
+    Only someone who may read the ticket is asked to act; the others may follow its metadata.
+    """
     case = urgent_case_french(ticket.urgent_case)
     received = localtime(ticket.received_at, ticket)
     subject = f"[{ticket.reference}] URGENT · {case}"
     if on_call:
         return subject, (f"Vous êtes d'astreinte : demande urgente ({case}) reçue le {received}."
                          "\nMerci de la prendre en charge au plus vite.")
-    return subject, (f"Demande urgente ({case}) reçue le {received}."
-                     "\nÀ traiter dans les plus brefs délais.")
+    action = ("À traiter dans les plus brefs délais." if reader else
+              "Le lien ci-dessous en montre le suivi (état, dates), sans son contenu.")
+    return subject, f"Demande urgente ({case}) reçue le {received}.\n{action}"
 
 def _alert_on_call(ticket: Ticket, person: User, now: datetime) -> None:
     """The on-call jurist: by e-mail, and by WhatsApp when their phone number is known."""
@@ -336,9 +346,13 @@ def record_answer(actor: User, ticket: Ticket, body: str, *, now: datetime,
     return message
 
 def add_internal_note(actor: User, ticket: Ticket, body: str, *, now: datetime) -> Message:
-    """A note only staff can read; colleagues it mentions are notified. Caller commits."""
+    """A note only staff who may read the ticket write; colleagues it mentions are notified.
+
+    Caller commits.
+    """
     if not actor.is_staff:
         raise Forbidden("Les notes internes sont réservées à l'équipe.")
+    require_visible(actor, ticket)
     message = _add_message(ticket, actor, MessageKind.INTERNAL, body, now)
     followups.notify_mentions(ticket, actor, message.body, now=now)
     return message

@@ -4,14 +4,24 @@ from __future__ import annotations
 
 from zoneinfo import ZoneInfo
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, send_file, url_for
+from flask import (
+    Blueprint,
+    abort,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    send_file,
+    url_for,
+)
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
 from sqlalchemy import select
 
 from legaldesk.auth.models import Organisation, Role, User
-from legaldesk.core.errors import LegalDeskError
+from legaldesk.core.errors import LegalDeskError, NotFound
 from legaldesk.core.extensions import db
 from legaldesk.core.web import commit_or_flash, now, roles_required
 from legaldesk.notify import inapp
@@ -20,6 +30,7 @@ from legaldesk.tickets.attachments import attachment_path
 from legaldesk.tickets.forms import (
     AskForm,
     AssignForm,
+    BreakGlassForm,
     CampaignAnswerForm,
     CampaignForm,
     CampaignTagForm,
@@ -30,7 +41,7 @@ from legaldesk.tickets.forms import (
     StatusForm,
     UrgencyForm,
 )
-from legaldesk.tickets.models import ALLOWED_STATUS_CHOICES, Topic
+from legaldesk.tickets.models import ALLOWED_STATUS_CHOICES, Ticket, Topic
 
 bp = Blueprint("tickets", __name__)
 
@@ -89,20 +100,52 @@ def new():
 def show(reference: str):
     """A ticket with its thread; staff also see internal notes, history and action forms.
 
-    Opening it marks the viewer's notifications about it read.
+    Opening it marks the viewer's notifications about it read. Someone who may only know of
+    the ticket (metadata viewers) gets its metadata page, with the break-glass form for admins;
+    everyone else gets 404.
     """
-    ticket = access.get_ticket(current_user, reference)
+    try:
+        ticket = access.read_ticket(current_user, reference, now=now())
+    except NotFound:
+        return _metadata_page(access.get_ticket_metadata(current_user, reference))
     audited = access.audit_confidential_read(current_user, ticket, now=now())
     if inapp.mark_ticket_read(current_user, ticket.id, now=now()) or audited:
         db.session.commit()
-    forms = _staff_forms(ticket) if current_user.is_staff else {}
+    read_only = access.is_read_only(current_user, ticket, now=now())
+    forms = _staff_forms(ticket) if current_user.is_staff and not read_only else {}
     return render_template(
         "tickets/show.html", ticket=ticket, forms=forms, message_form=MessageForm(),
         reason_form=ReasonForm(), messages=access.public_messages(current_user, ticket),
         campaigns=_active_campaigns() if current_user.is_staff else [],
+        read_only=read_only,
+        break_glass=access.active_break_glass(current_user, ticket, now=now()) if read_only
+        else None,
         local_tz=ZoneInfo(ticket.organisation.effective_timezone if ticket.organisation
                           else "Europe/Paris"),
     )
+
+
+def _metadata_page(metadata: access.TicketMetadata):
+    form = BreakGlassForm() if current_user.role == Role.ADMIN and metadata.confidential \
+        else None
+    return render_template("tickets/metadata.html", ticket=metadata, break_glass_form=form)
+
+
+@bp.route("/tickets/<reference>/break-glass", methods=["POST"])
+@roles_required()
+def break_glass(reference: str):
+    """An admin reads a confidential ticket for a limited time, with a reason (audited)."""
+    access.get_ticket_metadata(current_user, reference)  # 404 unless seen as metadata only
+    form = BreakGlassForm()
+    if not form.validate_on_submit():
+        flash(_("Indiquez le motif de l'accès exceptionnel."), "error")
+        return redirect(url_for("tickets.show", reference=reference))
+    minutes = current_app.config["BREAK_GLASS_MINUTES"]
+    return commit_or_flash(
+        lambda: access.break_glass_ticket(current_user, reference, form.reason.data, now=now()),
+        _("Accès exceptionnel ouvert pour %(minutes)s minutes, en lecture seule ; il est "
+          "enregistré dans le journal d'audit.", minutes=minutes),
+        url_for("tickets.show", reference=reference))
 
 
 def _staff_forms(ticket) -> dict:
@@ -230,8 +273,8 @@ _ACTIONS = {
 @bp.route("/tickets/<reference>/attachments/<int:attachment_id>")
 @login_required
 def attachment(reference: str, attachment_id: int):
-    """Download an attachment of a visible ticket."""
-    ticket = access.get_ticket(current_user, reference)
+    """Download an attachment of a readable ticket (break glass included, audited)."""
+    ticket = access.read_ticket(current_user, reference, now=now())
     item = access.get_attachment(current_user, ticket, attachment_id)
     if access.audit_confidential_read(current_user, ticket, now=now(), attachment=item):
         db.session.commit()
@@ -251,7 +294,8 @@ def queue(name: str):
     tickets, total = queues.list_queue(current_user, name, filters, now=now(), limit=size,
                                          offset=(page - 1) * size)
     return render_template("tickets/queue.html", name=name, tickets=tickets, total=total,
-                           unread=inapp.unread_ticket_ids(current_user, [t.id for t in tickets]),
+                           unread=inapp.unread_ticket_ids(current_user, [t.id for t in tickets
+                                                                      if isinstance(t, Ticket)]),
                            page=page, size=size, filters=filters, topics=_topic_choices(),
                            regions=_region_choices(), now=now(),
                            staff=_staff_choices(), page_url=_page_url(name))

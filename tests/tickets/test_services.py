@@ -138,7 +138,7 @@ def test_admins_administer_and_do_not_read_confidential_tickets(desk, make):
     with pytest.raises(NotFound):
         access.get_ticket(admin, ticket.reference)
     rows, total = queues.list_queue(admin, "national", queues.QueueFilters(), now=NOW)
-    assert total == 0 and rows == []
+    assert total == 1 and rows[0].metadata_only  # a metadata row: no subject, no content
 
 
 def test_escalation_moves_to_national_with_reason_and_history(desk):
@@ -147,9 +147,10 @@ def test_escalation_moves_to_national_with_reason_and_history(desk):
     moves.escalate_ticket(desk["delegate"], ticket, "Litige prud'homal en vue", now=NOW)
     db.session.commit()
     assert ticket.queue == Queue.NATIONAL and ticket.level == Level.EXPERT
-    assert ticket.assignee is None and ticket.status == Status.NEW
+    # It lands on the social-law jurist (PMSMP), not in an unowned pile.
+    assert ticket.assignee == desk["jurist"] and ticket.status == Status.ASSIGNED
     actions = [e.action for e in ticket.events]
-    assert "escalated" in actions and actions.count("assignee") == 2
+    assert "escalated" in actions and actions.count("assignee") == 3
     escalated = next(e for e in ticket.events if e.action == "escalated")
     assert escalated.reason == "Litige prud'homal en vue" and escalated.actor == desk["delegate"]
     # The delegate still follows the ticket they relayed.

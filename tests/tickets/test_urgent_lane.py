@@ -111,8 +111,12 @@ def test_without_rota_the_alert_goes_as_before_without_the_question_text(desk):
     for row in alerts:
         assert_no_free_text(row)
         assert row.subject == f"[{ticket.reference}] URGENT · accident du travail"
+        # the delegate may not read a confidential case: told to follow it, not to act on it
+        action = ("Le lien ci-dessous en montre le suivi (état, dates), sans son contenu."
+                  if row.recipient == desk["delegate"].email else
+                  "À traiter dans les plus brefs délais.")
         assert row.body == ("Demande urgente (accident du travail) reçue le 13/03/2026 14:09 "
-                            "(CET).\nÀ traiter dans les plus brefs délais.")
+                            f"(CET).\n{action}")
 
 
 def test_the_on_call_jurist_gets_the_ticket_and_an_email_and_whatsapp_alert(desk):
