@@ -10,6 +10,7 @@ from flask import Flask
 
 from legaldesk.core import config as default_config
 from legaldesk.core import security
+from legaldesk.core.log_privacy import install_exception_scrubber
 
 # Every module that defines tables: imported by the factory so metadata (and Alembic) sees all.
 MODEL_MODULES = (
@@ -33,6 +34,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     if test_config:
         app.config.update(test_config)
     _finish_config(app)
+    install_exception_scrubber()
     security.check_deployment(app)
     _init_extensions(app)
     security.init_security_headers(app)
@@ -60,6 +62,9 @@ def _finish_config(app: Flask) -> None:
         app.config["SQLALCHEMY_DATABASE_URI"] = f"sqlite:///{db_path}"
     if not app.config.get("ATTACHMENTS_DIR"):
         app.config["ATTACHMENTS_DIR"] = os.path.join(app.instance_path, "attachments")
+    # Database errors must not print the statement's parameters (question text, e-mails).
+    app.config["SQLALCHEMY_ENGINE_OPTIONS"] = {"hide_parameters": True,
+                                               **app.config["SQLALCHEMY_ENGINE_OPTIONS"]}
     if not app.config.get("KB_INDEX_DIR"):
         # The search index is a per-host cache of the database (opened lazily, per process).
         app.config["KB_INDEX_DIR"] = os.path.join(app.instance_path, "kb-index")
