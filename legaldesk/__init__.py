@@ -16,12 +16,13 @@ from legaldesk.core.log_privacy import install_exception_scrubber
 MODEL_MODULES = (
     "legaldesk.jobs.lease", "legaldesk.audit.models", "legaldesk.auth.models",
     "legaldesk.intake.models", "legaldesk.kb.models", "legaldesk.notify.models",
-    "legaldesk.sla.models", "legaldesk.tickets.models",
+    "legaldesk.sla.models", "legaldesk.tickets.models", "legaldesk.privacy.models",
 )
 # Every module with commands for the `legaldesk` CLI (each has `register(cli)`).
 CLI_MODULES = (
     "legaldesk.auth.cli", "legaldesk.tickets.cli", "legaldesk.sla.cli", "legaldesk.intake.cli",
     "legaldesk.kb.cli", "legaldesk.jobs.cli", "legaldesk.demo.cli", "legaldesk.account.cli",
+    "legaldesk.privacy.cli",
 )
 
 
@@ -123,6 +124,8 @@ def _register_blueprints(app: Flask) -> None:
     _record_request_origin(app)
     from legaldesk.account.views import bp as account_bp
     app.register_blueprint(account_bp)
+    from legaldesk.privacy.views import bp as privacy_bp
+    app.register_blueprint(privacy_bp)
     error_pages.register(app)
     _register_template_helpers(app)
 

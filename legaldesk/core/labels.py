@@ -51,6 +51,7 @@ AUDIT_ACTION = {
     "admin.organisation_saved": _l("Structure enregistrée"),
     "admin.region_saved": _l("Délégation enregistrée"), "admin.topic_saved": _l("Thème enregistré"),
     "admin.policy_saved": _l("Délai cible enregistré"),
+    "privacy.retention_applied": _l("Durées de conservation appliquées"),
     "admin.settings_saved": _l("Réglages enregistrés"),
 }
 

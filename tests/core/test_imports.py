@@ -119,7 +119,7 @@ def test_tests_and_benches_import_no_private_name():
 
 # Domain packages from the bottom up: a module may import its own package and those below it.
 LAYER_ORDER = ("core", "audit", "auth", "notify", "sla", "tickets", "kb", "intake", "account",
-               "admin", "jobs", "demo")
+               "admin", "privacy", "jobs", "demo")
 # Data modules (tables and files) that any package above auth may read.
 DATA_MODULES = ("models", "attachments")
 # Callers at the top of each package: they may use any package's services.
