@@ -157,7 +157,7 @@ def apply_retention(now: datetime, *, batch: int = BATCH) -> dict[str, int]:
         db.session.execute(delete(InboundMessage).where(InboundMessage.id.in_(ids)))
         done["raw_inbound"] += len(ids)
     while ids := _ids(_due_tickets(cutoffs["closed_ticket_content"]), batch):
-        _erase_ticket_content(ids)
+        erase_ticket_content(ids)
         done["closed_ticket_content"] += len(ids)
     while ids := _ids(_due_contacts(cutoffs["contacts"]), batch):
         db.session.execute(update(Contact).where(Contact.id.in_(ids))
@@ -185,7 +185,7 @@ def _ids(query, batch: int) -> list[int]:
     return list(db.session.scalars(query.limit(batch)))
 
 
-def _erase_ticket_content(ticket_ids: list[int]) -> None:
+def erase_ticket_content(ticket_ids: list[int]) -> None:
     """Empty subject and message bodies, delete attachments (and files no one else uses)."""
     digests = set(db.session.scalars(select(Attachment.sha256).where(
         Attachment.ticket_id.in_(ticket_ids))))
