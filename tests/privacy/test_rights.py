@@ -52,9 +52,9 @@ def audit_actions() -> list[str]:
 def test_find_by_email_or_phone_and_export(desk):
     manager = desk["manager"]
     contact = rights.find_person(manager, email="INCONNU@exemple.org")
-    assert contact.counts() | {} == {"accounts": 0, "contacts": 1, "tickets": 1,
-                                     "raw_inbound": 1, "outbox": contact.counts()["outbox"],
-                                     "attachments": 0}
+    counts = contact.counts()
+    assert (counts["accounts"], counts["contacts"], counts["tickets"], counts["raw_inbound"],
+            counts["attachments"]) == (0, 1, 1, 1, 0)
     member = rights.find_person(manager, phone="+33 6 12 34 56 78")
     assert [u.id for u in member.users] == [desk["adherent"].id]
     assert [t.id for t in member.tickets] == [desk["ticket"].id]
