@@ -10,17 +10,19 @@ from flask import Flask
 
 from legaldesk.core import config as default_config
 from legaldesk.core import security
+from legaldesk.core.log_privacy import install_exception_scrubber
 
 # Every module that defines tables: imported by the factory so metadata (and Alembic) sees all.
 MODEL_MODULES = (
     "legaldesk.jobs.lease", "legaldesk.audit.models", "legaldesk.auth.models",
     "legaldesk.intake.models", "legaldesk.kb.models", "legaldesk.notify.models",
-    "legaldesk.sla.models", "legaldesk.tickets.models",
+    "legaldesk.sla.models", "legaldesk.tickets.models", "legaldesk.privacy.models",
 )
 # Every module with commands for the `legaldesk` CLI (each has `register(cli)`).
 CLI_MODULES = (
     "legaldesk.auth.cli", "legaldesk.tickets.cli", "legaldesk.sla.cli", "legaldesk.intake.cli",
     "legaldesk.kb.cli", "legaldesk.jobs.cli", "legaldesk.demo.cli", "legaldesk.account.cli",
+    "legaldesk.privacy.cli",
 )
 
 
@@ -33,6 +35,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     if test_config:
         app.config.update(test_config)
     _finish_config(app)
+    install_exception_scrubber()
     security.check_deployment(app)
     _init_extensions(app)
     security.init_security_headers(app)
@@ -60,6 +63,9 @@ def _finish_config(app: Flask) -> None:
         app.config["SQLALCHEMY_DATABASE_URI"] = f"sqlite:///{db_path}"
     if not app.config.get("ATTACHMENTS_DIR"):
         app.config["ATTACHMENTS_DIR"] = os.path.join(app.instance_path, "attachments")
+    # Database errors must not print the statement's parameters (question text, e-mails).
+    app.config["SQLALCHEMY_ENGINE_OPTIONS"] = {"hide_parameters": True,
+                                               **app.config["SQLALCHEMY_ENGINE_OPTIONS"]}
     if not app.config.get("KB_INDEX_DIR"):
         # The search index is a per-host cache of the database (opened lazily, per process).
         app.config["KB_INDEX_DIR"] = os.path.join(app.instance_path, "kb-index")
@@ -118,6 +124,8 @@ def _register_blueprints(app: Flask) -> None:
     _record_request_origin(app)
     from legaldesk.account.views import bp as account_bp
     app.register_blueprint(account_bp)
+    from legaldesk.privacy.views import bp as privacy_bp
+    app.register_blueprint(privacy_bp)
     error_pages.register(app)
     _register_template_helpers(app)
 

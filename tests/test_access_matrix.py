@@ -528,6 +528,24 @@ ROUTES: list[Row] = [
     Row("GET", "/audit/export.csv",
         expect="login 403   403   403   403   403   403   403   403   403   200   200"),
 
+    # --- privacy: retention periods (managers; admins pass) ---------------------------------
+    # roles:         anon  adh   coll  oadh  ges   del   odel  rdel  jur   ojur  man   adm
+    Row("GET", "/privacy/retention",
+        expect="login 403   403   403   403   403   403   403   403   403   200   200"),
+    Row("POST", "/privacy/retention", data=form(raw_inbound="90", closed_ticket_content="1826",
+                                                contacts="1095", audit_log="1826", outbox="365"),
+        expect="login 403   403   403   403   403   403   403   403   403   302   302"),
+    Row("GET", "/privacy/people",
+        expect="login 403   403   403   403   403   403   403   403   403   200   200"),
+    Row("POST", "/privacy/people", data=form(email="personne@matrice.invalid"),
+        expect="login 403   403   403   403   403   403   403   403   403   200   200"),
+    Row("POST", "/privacy/people/export", data=form(email="personne@matrice.invalid"),
+        expect="login 403   403   403   403   403   403   403   403   403   302   302"),
+    Row("POST", "/privacy/people/erase", data=form(email="personne@matrice.invalid"),
+        expect="login 403   403   403   403   403   403   403   403   403   302   302"),
+    Row("GET", "/privacy/register",
+        expect="login 403   403   403   403   403   403   403   403   403   200   200"),
+
     Row("GET", "/admin/",
         expect="login 403   403   403   403   403   403   403   403   403   403   200"),
     Row("GET", "/admin/users/new",

@@ -72,6 +72,9 @@ AUDIT_ACTION = {
     "admin.region_saved": _l("Délégation enregistrée"), "admin.topic_saved": _l("Thème enregistré"),
     "admin.policy_saved": _l("Délai cible enregistré"),
     "admin.oncall_saved": _l("Astreinte enregistrée"),
+    "privacy.retention_applied": _l("Durées de conservation appliquées"),
+    "privacy.person_exported": _l("Données d'une personne exportées"),
+    "privacy.person_erased": _l("Données d'une personne effacées"),
     "admin.settings_saved": _l("Réglages enregistrés"),
 }
 

@@ -73,6 +73,9 @@ def job_table(config) -> dict[str, Job]:
         Job("prune_auth", "legaldesk.auth.throttle:prune_auth_records",
             "Efface les compteurs de connexion échus et les liens e-mail utilisés ou expirés.",
             "interval", {"hours": 1}),
+        Job("retention", "legaldesk.privacy.retention:run_retention",
+            "Efface ou anonymise les données dont la durée de conservation est échue.",
+            "cron", {"hour": 3, "minute": 30}),
     ]
     return {job.name: job for job in jobs}
 

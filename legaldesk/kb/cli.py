@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import gzip
 import json
+import sys
 from collections.abc import Iterator
 from itertools import islice
 from pathlib import Path
@@ -170,3 +171,21 @@ def status_command():
 
     click.echo(json.dumps({"documents": index_queue.knowledge_index().doc_count(),
                            **index_queue.index_queue_status()}))
+
+
+@kb_group.command("anonymise")
+@click.option("--json", "as_json", is_flag=True,
+              help="JSON: the text and each replacement (original, start, end, kind).")
+@with_appcontext
+def anonymise_command(as_json: bool):
+    """Anonymise standard input as a draft note is (same code as the review screen)."""
+    from legaldesk.kb import anonymise, ticket_drafts
+
+    text = sys.stdin.read()
+    result = anonymise.anonymise(text, ticket_drafts.database_known_identifiers())
+    if as_json:
+        click.echo(json.dumps({"text": result.text,
+                               "replacements": [r.as_dict() for r in result.replacements]},
+                              ensure_ascii=False, indent=2))
+    else:
+        click.echo(result.text)

@@ -237,15 +237,22 @@ def publish_note(actor: User, note: Note, *, now: datetime,
                  confirm_personal_data: bool = False) -> Note:
     """Publish a draft or a note under review (jurists). Caller commits.
 
-    Refuses a note whose text still looks like it holds personal data (e-mail, phone, SIRET,
-    address, « M. Name »...) unless the jurist confirms these are not personal data.
+    Runs the anonymiser's detection again on the title, summary and text: a name still found
+    refuses publication outright; other possible personal data (e-mail, phone, SIRET, address,
+    place, date...) refuse it unless the jurist confirms these are not personal data.
     """
     require_writer(actor)
     if not note.body_markdown.strip():
         raise InvalidInput("Une note publiée doit avoir un texte.")
     findings = personal_data_findings(note)
+    names = [excerpt for kind, excerpt in findings if kind in anon.NAME_KINDS]
+    if names:
+        listed = "; ".join(f"« {excerpt[:60]} »" for excerpt in names[:8])
+        raise InvalidInput(f"Un nom de personne reste dans la note — {listed}. Remplacez-le "
+                           "(par exemple par [PERSONNE]) avant de publier.")
     if findings and not confirm_personal_data:
-        listed = "; ".join(f"{kind} : « {excerpt[:60]} »" for kind, excerpt in findings[:8])
+        listed = "; ".join(f"{anon.KIND_LABELS.get(kind, kind)} : « {excerpt[:60]} »"
+                           for kind, excerpt in findings[:8])
         raise InvalidInput("Données personnelles possibles à vérifier avant publication — "
                            f"{listed}. Corrigez la note ou confirmez la publication.")
     _move(note, actor, now, {NoteStatus.DRAFT, NoteStatus.IN_REVIEW}, NoteStatus.PUBLISHED,
@@ -255,7 +262,7 @@ def publish_note(actor: User, note: Note, *, now: datetime,
 
 
 def personal_data_findings(note: Note) -> list[tuple[str, str]]:
-    """What the residual-personal-data check finds in a note's title, summary and text."""
+    """What the anonymiser's detection still finds in a note's title, summary and text."""
     return anon.find_personal_data("\n".join([note.title, note.summary, note.body_markdown]))
 
 

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import re
 from collections import Counter
 from datetime import datetime
 
 from sqlalchemy import select
 
-from legaldesk.auth.models import User
+from legaldesk.auth.models import Contact, Organisation, User
 from legaldesk.auth.services import require_role
 from legaldesk.core.errors import Conflict
 from legaldesk.core.extensions import db
@@ -27,6 +28,9 @@ from legaldesk.tickets.access import visible_tickets
 from legaldesk.tickets.models import MessageKind, Status, Ticket
 
 ANSWERED_STATUSES = (Status.ANSWERED, Status.CLOSED)
+GREETING_LINE_RE = re.compile(
+    r"^\s*(?:bonjour|bonsoir|madame|monsieur|cher|chère|hello|salut)\b[^.?!]{0,60}[,!]?\s*$",
+    re.I)
 
 
 def draft_note_from_ticket(actor: User, ticket: Ticket, *, now: datetime) -> Note:
@@ -54,7 +58,8 @@ def draft_note_from_ticket(actor: User, ticket: Ticket, *, now: datetime) -> Not
     counts = sum((p.counts for p in parts.values()), Counter())
     note = create_note(
         actor, now=now, title=parts["title"].text, kind=NoteKind.FAQ,
-        summary=_first_sentences(parts["answer"].text), audience=Audience.MEMBERS,
+        summary=(_first_sentences(parts["question"].text)
+                 or _first_sentences(parts["answer"].text)), audience=Audience.MEMBERS,
         topics=[ticket.topic.code] if ticket.topic else [], valid_as_of=now.date(),
         body_markdown=f"## Question\n\n{parts['question'].text}\n\n## Réponse\n\n"
                       f"{parts['answer'].text}\n",
@@ -140,6 +145,26 @@ def known_identifiers(ticket: Ticket) -> anon.KnownIdentifiers:
     return known
 
 
+def database_known_identifiers() -> anon.KnownIdentifiers:
+    """Every name, e-mail, phone and structure the desk holds (users, contacts, structures),
+    for text that belongs to no ticket (`legaldesk kb anonymise`)."""
+    known = anon.KnownIdentifiers()
+    for name, email, phone in db.session.execute(select(User.name, User.email, User.phone)):
+        known.people.append(name or "")
+        known.emails.append(email or "")
+        known.phones.append(phone or "")
+    for name, email, phone in db.session.execute(
+            select(Contact.name, Contact.email, Contact.phone)):
+        known.people.append(name or "")
+        known.emails.append(email or "")
+        known.phones.append(phone or "")
+    for organisation in db.session.scalars(select(Organisation)):
+        known.organisations.append(organisation.name)
+        known.domains += list(organisation.email_domains or [])
+        known.phones += list(organisation.phone_numbers or [])
+    return known
+
+
 def _thread_texts(ticket: Ticket) -> tuple[str, str]:
     """The requester's messages and the desk's answers, oldest first (no internal notes)."""
     inbound = [m.body for m in ticket.messages if m.kind == MessageKind.INBOUND]
@@ -148,7 +173,9 @@ def _thread_texts(ticket: Ticket) -> tuple[str, str]:
 
 
 def _first_sentences(text: str, limit: int = 280) -> str:
-    paragraph = next((p for p in text.split("\n") if len(p.strip()) > 20), text).strip()
+    """The first real paragraph (greetings and sign-offs skipped), cut at `limit`."""
+    paragraph = next((p for p in text.split("\n") if len(p.strip()) > 20
+                      and not GREETING_LINE_RE.match(p)), "").strip()
     if len(paragraph) <= limit:
         return paragraph
     cut = paragraph[:limit].rsplit(" ", 1)[0]

@@ -48,6 +48,7 @@ from legaldesk.core.extensions import db
 from legaldesk.core.validation import HttpUrl
 from legaldesk.core.web import commit_or_flash, now, roles_required
 from legaldesk.kb import (
+    anonymise,
     deflection,
     index_queue,
     note_attachments,
@@ -213,7 +214,8 @@ def note(note_id: int):
         can_draft=permissions.is_drafter(actor), action_form=ActionForm(),
         attachment_form=AttachmentForm(), link_form=LinkTicketForm(),
         findings=services.personal_data_findings(item)
-        if permissions.is_writer(actor) and item.status != NoteStatus.PUBLISHED else [])
+        if permissions.is_writer(actor) and item.status != NoteStatus.PUBLISHED else [],
+        kind_labels=anonymise.KIND_LABELS)
 
 
 @bp.route("/notes/new", methods=["GET", "POST"])
@@ -441,7 +443,22 @@ def link_ticket(note_id: int):
 def review():
     """Notes to review, drafts, and published notes past their review date."""
     queue = services.review_queue(current_user, today=now().date())
-    return render_template("kb/review.html", queue=queue)
+    to_check = queue["in_review"][:REVIEW_DETAIL_LIMIT] + queue["drafts"][:REVIEW_DETAIL_LIMIT]
+    return render_template("kb/review.html", queue=queue,
+                           segments={n.id: _review_segments(n) for n in to_check})
+
+
+REVIEW_DETAIL_LIMIT = 20  # notes per list whose text the review screen checks and highlights
+
+
+def _review_segments(item) -> dict:
+    """The note's title, summary and text cut into placeholders and data still detected, and
+    how many data are still detected."""
+    parts = {part: anonymise.review_segments(text) for part, text in
+             (("title", item.title), ("summary", item.summary or ""),
+              ("body", item.body_markdown))}
+    left = sum(seg.state == "detected" for segs in parts.values() for seg in segs)
+    return {"parts": parts, "left": left}
 
 
 @bp.route("/from-ticket/<reference>", methods=["POST"])

@@ -119,7 +119,7 @@ def test_tests_and_benches_import_no_private_name():
 
 # Domain packages from the bottom up: a module may import its own package and those below it.
 LAYER_ORDER = ("core", "audit", "auth", "notify", "sla", "tickets", "kb", "intake", "account",
-               "admin", "jobs", "demo")
+               "admin", "privacy", "jobs", "demo")
 # Data modules (tables, files, and who may read them) that any package above auth may read:
 # tickets.access holds the need-to-know rules, which the SLA notices ask per recipient.
 DATA_MODULES = ("models", "attachments", "access")

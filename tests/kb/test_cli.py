@@ -91,3 +91,17 @@ def test_starter_notes_reindex_apply_queue_and_status(runner):
     assert "Index reconstruit : 15 notes." in runner.invoke(args=["kb", "reindex"]).stdout
     applied = json.loads(runner.invoke(args=["kb", "apply-queue"]).stdout)
     assert applied == {"applied": 0, "pending": 0, "failed": 0}
+
+
+def test_anonymise_reads_stdin_and_prints_text_or_json(runner, make):
+    make.user("manager", email="k.benali@exemple.org", name="Karim Benali")
+    text = "Karim a 52 ans ; les salariés de 50 ans et plus (article L. 5132-15-1), 06 12 34 56 78."
+    plain = runner.invoke(args=["kb", "anonymise"], input=text)
+    assert plain.exit_code == 0
+    assert plain.stdout.strip() == ("[PERSONNE] a [ÂGE : entre 50 et 56 ans] ; les salariés de "
+                                    "50 ans et plus (article L. 5132-15-1), [TÉLÉPHONE].")
+    data = json.loads(runner.invoke(args=["kb", "anonymise", "--json"], input=text).stdout)
+    assert data["text"] == plain.stdout.strip()
+    assert data["replacements"][0] == {"original": "Karim", "start": 0, "end": 5,
+                                       "kind": "PERSONNE", "replacement": "[PERSONNE]"}
+    assert [r["kind"] for r in data["replacements"]] == ["PERSONNE", "ÂGE", "TÉLÉPHONE"]

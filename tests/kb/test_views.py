@@ -164,6 +164,33 @@ def test_revisions_list_view_and_restore(client, kb_people):
     assert db.session.get(Note, item.id).title == "Version un"
 
 
+def test_publish_is_refused_while_a_name_remains(client, kb_people):
+    item = note(kb_people["jurist"], body="Karim Benali a signé son CDDI.")
+    login(client, kb_people["jurist"])
+    client.post(f"/kb/notes/{item.id}/publish", data={"confirm": "y"})
+    db.session.expire_all()
+    assert db.session.get(Note, item.id).status == "draft"
+
+
+def test_review_screen_highlights_each_replacement_with_its_kind(client, kb_people):
+    ticket = answered_ticket(kb_people)
+    draft = ticket_drafts.draft_note_from_ticket(kb_people["jurist"], ticket, now=NOW)
+    leftover = note(kb_people["delegate"], title="Reste un nom",
+                    body="Mme [PERSONNE] a vu Youssef le [DATE : mars 2025].")
+    services.submit_for_review(kb_people["delegate"], leftover, now=NOW)
+    db.session.commit()
+    login(client, kb_people["jurist"])
+    page = text(client.get("/kb/review"))
+    assert draft.title.startswith("Durée d")
+    assert "Anonymisation de « Durée d" in page
+    assert re.search(r'<mark class="anon anon-replaced anon-personne"[^>]*>\[PERSONNE\]'
+                     r'<span class="anon-kind">nom</span></mark>', page)
+    assert 'class="anon anon-replaced anon-age"' in page
+    assert re.search(r'<mark class="anon anon-detected anon-personne"[^>]*>Youssef<span', page)
+    assert "1 donnée personnelle encore détectée" in page
+    assert "style=" not in page and "<script>" not in page
+
+
 def test_review_queue(client, kb_people):
     draft = note(kb_people["delegate"], title="À relire")
     services.submit_for_review(kb_people["delegate"], draft, now=NOW)
