@@ -36,7 +36,7 @@ def fold(text: str) -> str:
 _ACCIDENT_WORDS = (
     ("bless", 1.0, "blessure racontée"), ("fractur", 1.0, "fracture"),
     ("hospitalis", 1.0, "hospitalisation"), ("pompier", 1.0, "pompiers"),
-    ("samu", 1.0, "SAMU"), ("ambulance", 1.0, "ambulance"), ("hopital", 1.0, "hôpital"),
+    ("samu", 1.0, "SAMU"), ("ambulance", 1.0, "ambulance"), ("hopital", 0.5, "hôpital"),
     ("urgences", 1.0, "urgences"), ("suture", 1.0, "points de suture"),
     ("platr", 1.0, "plâtre"), ("echarpe", 1.0, "bras en écharpe"), ("recous", 1.0, "recousu"),
     ("electrocut", 1.0, "électrocution"), ("amput", 1.0, "amputation"),
@@ -64,8 +64,8 @@ _WORK_CONTEXT = ("chantier", "mission", "atelier", "entrepot", "poste", "tournee
 _SEXUAL_WORDS = (
     ("viol", 1.0, "viol"), ("attouch", 1.0, "attouchements"), ("embrass", 0.75, "embrasser"),
     ("caress", 1.0, "caresses"), ("pelot", 1.0, "pelotage"), ("baladeu", 1.0, "mains baladeuses"),
-    ("avances", 0.75, "avances"), ("sexe", 1.0, "sexe"), ("sexuel", 1.0, "à caractère sexuel"),
-    ("sexuelle", 1.0, "à caractère sexuel"), ("porno", 1.0, "pornographie"),
+    ("avances", 0.75, "avances"), ("sexe", 0.75, "sexe"), ("sexuel", 0.75, "à caractère sexuel"),
+    ("sexuelle", 0.75, "à caractère sexuel"), ("porno", 1.0, "pornographie"),
     ("exhib", 1.0, "exhibition"), ("fesse", 0.75, "fesses"), ("poitrine", 0.75, "poitrine"),
     ("sein", 0.75, "seins"), ("jupe", 0.5, "sous la jupe"),
     ("dragu", 0.5, "drague"), ("insistant", 0.25, "insistance"), ("sexto", 1.0, "sextos"),
@@ -110,7 +110,8 @@ _INSOLVENCY_PHRASES = (
     (re.compile(r"\blj\b"), LIQUIDATION, 1.0, "« LJ » (liquidation judiciaire)"),
     (re.compile(r"\bliquidateur"), LIQUIDATION, 1.0, "liquidateur"),
     (re.compile(r"\bmandataire[s]? judiciaire"), RECEIVERSHIP, 1.0, "mandataire judiciaire"),
-    (re.compile(r"\bmandataire\b"), RECEIVERSHIP, 0.5, "mandataire"),
+    (re.compile(r"\bmandataire\b(?! social| sociaux| de (l'|la |votre |notre )?(association|"
+                r"societe|gestion))"), RECEIVERSHIP, 0.5, "mandataire"),
     (re.compile(r"\badministrat(eur|rice) judiciaire"), RECEIVERSHIP, 1.0,
      "administrateur judiciaire"),
     (re.compile(r"\bcessation des paiements\b"), RECEIVERSHIP, 1.0, "cessation des paiements"),
@@ -155,6 +156,8 @@ _HYPOTHETICAL = (
 )
 _RECENT = re.compile(r"\b(hier|ce matin|cette nuit|cet apres-midi|tout a l'heure|"
                      r"aujourd'hui|a l'instant|ce soir)\b")
+_NOT_SEXUAL_ACT = re.compile(r"\b(sexes|orientation sexuelle|egalite|index|mixite|genre|"
+                             r"education sexuelle|sante sexuelle)\b")
 _NOT_A_PERSON = re.compile(r"\b(contrat|loi|regle|clause|accord|convention|obligation|"
                            r"reglement|secret|droit|procedure|principe)s?\b")
 _NOT_A_DEADLINE = re.compile(r"\b(webinaire|seminaire|conference|reunion d'information|"
@@ -173,17 +176,17 @@ _MONTHS = {"janvier": 1, "fevrier": 2, "mars": 3, "avril": 4, "mai": 5, "juin": 
            "decembre": 12}
 _DATE_NUMERIC = re.compile(r"\b(\d{1,2})/(\d{1,2})(?:/(\d{4}|\d{2}))?\b")
 _DATE_TEXT = re.compile(r"\b(1er|\d{1,2}) (" + "|".join(_MONTHS) + r")(?: (\d{4}))?\b")
-_RELATIVE_DAYS = re.compile(r"\b(apres-demain|apres demain|demain|aujourd'hui|ce soir|cet "
-                            r"apres-midi|ce matin)\b")
+_RELATIVE_DAYS = re.compile(r"\b(apres-demain|apres demain|demain|aujourd'hui|ce soir)\b")
 _PAST_BEFORE_DAY = re.compile(r"(depuis|dernier|derniere|passe|hier)\W*$")
 _PAST_AFTER_DAY = re.compile(r"^\W*(dernier|derniere|passe|precedent)")
 _DEADLINE_EVENTS = re.compile(
     r"\b(inspect\w*|controle\w*|audience\w*|prud'?hom\w*|convoca\w*|convoqu\w*|entretien\w*|"
     r"rendez-vous|rdv|depot|deposer|offres?|visite\w*|commission\w*|tribunal|conciliation|"
-    r"jugement|delibere|expertise|signature|signer|echeance\w*|delai\w*|limite|cloture|"
-    r"se termine|termine|s'arrete|arrete|expire\w*|prend fin|prendra fin|fin du contrat|"
-    r"fin de (son|sa|la|leur|notre) \w+|fini[rt]|ferme\w*|echoit|vient|viendra|arrive|"
-    r"passe aux|passons|repondre|reponse|renouvel\w*|huissier|expulsion|saisie)\b")
+    r"jugement|delibere|expertise|echeance\w*|delai\w*|date limite|cloture|"
+    r"se termine|termine|s'arrete|expire\w*|prend fin|prendra fin|fin du contrat|"
+    r"fin de (son|sa|la|leur|notre) \w+|echoit|passe aux|passons aux|renouvel\w*|huissier|"
+    r"expulsion|saisie|mise en demeure|assignation|preavis|reponse a (donner|fournir|apporter|"
+    r"rendre)|repondre (avant|d'ici|pour|au plus tard))\b")
 _SPECIALTY_SOCIAL = re.compile(r"\b(prud'?h?ommes?|prudhom\w*|cph|conseil des prud|"
                                r"tribunal du travail|labour court)\b")
 
@@ -335,6 +338,10 @@ def _accident_cues(sent, index: int, folded_tokens: list[str], cues: list[Cue]) 
 def _sexual_cues(sent, index: int, folded_tokens: list[str], cues: list[Cue]) -> None:
     text = " ".join(folded_tokens)
     for token, word in zip(sent, folded_tokens, strict=True):
+        if word.startswith("sex") and _NOT_SEXUAL_ACT.search(text):
+            continue  # « égalité entre les sexes », « orientation sexuelle »
+        if word == "avances" and re.search(r"\bavances (sur|de|d'|remboursables)", text):
+            continue  # « avances sur salaire »
         if word.startswith("viol") and (word not in _SEXUAL_EXACT or _NOT_A_PERSON.search(text)):
             continue  # « violation », « violence »
         if word in {"sein"} and token.i + 1 < len(token.doc) and fold(
@@ -407,7 +414,7 @@ def _near_dates(folded: str, received: date) -> list[tuple[str, date]]:
             continue
         if re.match(r"\s*(1er|\d{1,2})\b", after):
             continue  # « lundi 7 décembre » is dated below
-        if re.search(r"\b(tous|chaque|les)\s*$", before[-8:]):
+        if re.search(r"\b(tous|chaque|les|le)\s*$", before[-8:]):
             continue  # « tous les lundis »
         target = _day_target(folded, match, received)
         if target:
