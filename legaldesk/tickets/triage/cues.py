@@ -46,7 +46,16 @@ _ACCIDENT_WORDS = (
     ("gliss", 0.5, "glissade"), ("renvers", 0.5, "renversé"), ("cass", 0.5, "cassé"),
     ("coup", 0.25, "coupure"), ("coinc", 0.25, "coincé"), ("saign", 0.5, "saignement"),
     ("malaise", 0.75, "malaise"), ("accident", 0.75, "accident"), ("mal au", 0.5, "douleur"),
-    ("intoxi", 0.75, "intoxication"),
+    ("intoxi", 0.75, "intoxication"), ("medecin", 0.5, "médecin"), ("boit", 0.25, "boiterie"),
+    ("douleur", 0.25, "douleur"), ("secours", 0.5, "secours"),
+)
+_ACCIDENT_PHRASES = (
+    (re.compile(r"\b(emmene|emmenee|transporte|transportee|evacue|evacuee|conduit|conduite|parti|"
+                r"partie)s? (chez le medecin|a l'hopital|aux urgences|a la clinique)"), 1.0,
+     "emmené chez le médecin / à l'hôpital"),
+    (re.compile(r"\b(pied|main|doigt|bras|jambe|tete)s? (pris|prise|coince|coincee|ecrase|"
+                r"ecrasee)"), 1.0, "membre pris ou écrasé"),
+    (re.compile(r"\bdans (les|l'|un|son|ses|mes) (yeux|oeil)\b"), 0.75, "projection dans les yeux"),
 )
 _BODY_PARTS = frozenset({
     "bras", "jambe", "jambes", "main", "mains", "doigt", "doigts", "pied", "pieds", "dos", "tete",
@@ -70,12 +79,14 @@ _SEXUAL_WORDS = (
     ("sein", 0.75, "seins"), ("jupe", 0.5, "sous la jupe"),
     ("dragu", 0.5, "drague"), ("insistant", 0.25, "insistance"), ("sexto", 1.0, "sextos"),
     ("nue", 0.5, "nudité"), ("harcel", 0.75, "harcèlement"), ("agress", 0.5, "agression"),
-    ("sexiste", 0.75, "propos sexistes"),
+    ("sexiste", 0.75, "propos sexistes"), ("cuisse", 0.5, "cuisse"), ("frott", 1.0, "frottement"),
 )
 _SEXUAL_PHRASES = (
     (re.compile(r"\bsous (sa|la|son|leur) (jupe|robe|tee-shirt|t-shirt|pull|haut|culotte)"),
      1.0, "main sous les vêtements"),
     (re.compile(r"\bde force\b"), 0.5, "de force"),
+    (re.compile(r"\bmains? (sur|aux|entre) (la |les |ses |sa |son )?(cuisses?|fesses?|seins?|"
+                r"poitrine|hanches?|taille|jambes?|genoux?)"), 1.0, "main posée sur le corps"),
     (re.compile(r"\bgestes? deplace"), 0.75, "gestes déplacés"),
 )
 _SEXUAL_EXACT = frozenset({"viol", "viols", "viole", "violee", "violer", "violes", "violees",
@@ -103,6 +114,12 @@ _RACIST_PHRASES = (
     (re.compile(r"\b(arabes?|noirs?|juifs?|musulmans?|etrangers?|africains?)\b.{0,40}"
                 r"\b(on n'?en veut pas|degage|degagez|dehors)"), 1.0, "rejet des étrangers"),
     (re.compile(r"\b(degage|degagez|enleve[zr]? ca)\b"), 0.5, "injonction humiliante"),
+    (re.compile(r"\bmort aux \w+|\b(a mort|crever) les \w+"), 1.5, "appel à la haine"),
+    (re.compile(r"[\"«][^\"»]{0,60}\b(arabes?|noirs?|juifs?|musulmans?|bougnoules?|africains?|"
+                r"roms?|gitans?|chinois|immigres?|migrants?)\b[^\"»]{0,60}[\"»]"), 1.0,
+     "propos rapportés visant une origine"),
+    (re.compile(r"\bvole[nt]? (le travail|le pain|les emplois) des francais"), 1.0,
+     "rejet des étrangers"),
 )
 
 _INSOLVENCY_PHRASES = (
@@ -127,10 +144,12 @@ _THIRD_PARTY_ORGS = re.compile(
     r"donneur d'ordre|prestataire|sous-traitant|debiteur|creance|creances|bailleur|locataire|"
     r"l'entreprise qui|une entreprise|cette entreprise|societe [A-Z]?)\b")
 _FIRST_PERSON_OWNER = re.compile(
-    r"\b(nous sommes|on est|on a ete|nous avons ete|notre (association|structure|scic|sas|"
-    r"entreprise|ei|ai|aci|etti|ess|societe|cooperative|chantier|ressourcerie|atelier)|"
-    r"nous (allons|devons|pensons|envisageons) (declarer|deposer)|notre lj|notre rj|"
-    r"nous placer|on va (deposer|declarer))\b")
+    r"\b(nous sommes|on est|on a ete|nous avons ete|nous allons etre|on va etre|"
+    r"notre (association|structure|scic|sas|entreprise|ei|ai|aci|etti|ess|societe|cooperative|"
+    r"chantier|ressourcerie|atelier|asso) (est|a ete|va etre|sera|vient d'etre)|"
+    r"(de|pour) notre (association|structure|scic|sas|entreprise|ei|ai|aci|etti|asso)\b.{0,20}$|"
+    r"nous (allons|devons|pensons|envisageons) (declarer|deposer)|notre (lj|rj|liquidation|"
+    r"redressement)|nous placer|on va (deposer|declarer)|le bilan de (l'asso|notre|la structure))")
 
 _PAST_CLOSED = (
     re.compile(r"\bil y a (\d+|un|une|deux|trois|quatre|cinq|six|dix|plusieurs|quelques) "
@@ -153,6 +172,9 @@ _HYPOTHETICAL = (
     re.compile(r"\b(quand|lorsqu'?) ?(une|un) (siae|structure|association|entreprise|salarie|"
                r"salariee|ei|ai|aci|etti)\b"),
     re.compile(r"\bque (faire|se passe-t-il|risque-t-on) (si|en cas)\b"),
+    re.compile(r"\bsi (quelqu'un|on|nous|un|une)\b(?!.*\b(hier|ce matin)\b)"),
+    re.compile(r"\b(dans quels cas|procedure a suivre|a quel moment|quand faut-il|"
+               r"est-il obligatoire|faut-il toujours)\b"),
 )
 _RECENT = re.compile(r"\b(hier|ce matin|cette nuit|cet apres-midi|tout a l'heure|"
                      r"aujourd'hui|a l'instant|ce soir)\b")
@@ -165,9 +187,12 @@ _NOT_A_DEADLINE = re.compile(r"\b(webinaire|seminaire|conference|reunion d'infor
 _PREVENTIVE = re.compile(
     r"\b(formation|formations|prevention|preventi[fv]e?|sensibilis|reglement interieur|"
     r"referent|referente|document unique|duerp|livret d'accueil|eviter|charte|affichage|"
-    r"procedure interne|protocole|modele de|un modele)\w*")
+    r"procedure interne|protocole|modele de|un modele|guide|afficher|note de service)\w*")
 _NOTHING_HAPPENED = re.compile(r"\b(il ne s'est rien passe|rien ne s'est passe|aucun fait|"
-                               r"c'est preventif|a titre preventif|par precaution)\b")
+                               r"c'est preventif|a titre preventif|par precaution|"
+                               r"c'est pour (notre|nos|un|une|le|la) (guide|livret|formation|"
+                               r"reglement|charte|note|fiche|procedure|affichage|webinaire)|"
+                               r"a titre d'information|par curiosite)\b")
 
 _WEEKDAYS = {"lundi": 0, "mardi": 1, "mercredi": 2, "jeudi": 3, "vendredi": 4, "samedi": 5,
              "dimanche": 6}
@@ -253,8 +278,8 @@ class Reading:
         return result
 
 
-_NEGATORS = frozenset({"pas", "jamais", "aucun", "aucune", "personne", "rien", "ni", "sans",
-                       "nul", "nulle"})
+_NEGATORS = frozenset({"pas", "jamais", "aucun", "aucune", "rien", "ni", "sans", "nul",
+                       "nulle"})
 _NEGATION_BREAKERS = frozenset({"mais", "que", "qu'", "car", "donc", "si", ",", ";"})
 
 
@@ -265,7 +290,8 @@ def _negated(token) -> bool:
         word = fold(token.doc[position].text)
         if word in _NEGATION_BREAKERS:
             return False
-        if word in _NEGATORS:
+        following = fold(token.doc[position + 1].text) if position + 1 < len(token.doc) else ""
+        if word in _NEGATORS or (word == "personne" and following in {"ne", "n'"}):
             return True
     return False
 
@@ -331,6 +357,11 @@ def _accident_cues(sent, index: int, folded_tokens: list[str], cues: list[Cue]) 
         if label == "urgences" and token.i and fold(token.doc[token.i - 1].text) != "aux":
             continue  # « en cas d'urgence(s) », « les urgences du dossier »
         cues.append(Cue(ACCIDENT, token.text, label, index, weight))
+    text = fold(sent.text)
+    for pattern, weight, label in _ACCIDENT_PHRASES:
+        found = pattern.search(text)
+        if found:
+            cues.append(Cue(ACCIDENT, found.group(), label, index, weight))
     if body_part and any(c.sentence == index and c.case == ACCIDENT for c in cues):
         cues.append(Cue(ACCIDENT, body_part, "partie du corps atteinte", index, 0.5))
 
@@ -386,7 +417,8 @@ def _insolvency_cues(index: int, folded: str, cues: list[Cue], reading: Reading)
             cues.append(Cue(case, found.group(), label, index, weight))
     if found_any:
         third = _THIRD_PARTY_ORGS.search(folded)
-        if third and not _FIRST_PERSON_OWNER.search(folded):
+        owned = third and re.match(r" (de|d') ?(notre|nos|l'|la|une|un)\b", folded[third.end():])
+        if third and (owned or not _FIRST_PERSON_OWNER.search(folded)):
             reading.third_party[index] = third.group()
 
 
