@@ -36,6 +36,9 @@ def run(text: str, subject: str = "", **options) -> TriageDecision:
      "accident_du_travail"),
     ("slt ya un gars ki est tombé de l'échelle au chantier, hospitalisé, c chaud",
      "accident_du_travail"),
+    ("un gars s'est ouvert le crâne 🚑 on fait quoi", "accident_du_travail"),
+    ("Il lui a mis la main sur la cuisse dans la voiture de service.", "agression_sexuelle"),
+    ("Un salarié a écrit « mort aux arabes » sur le casier d'un collègue.", "discours_xenophobe"),
     ("Ma fille s'est fait mordre par un chien pendant sa tournée, recousue à l'hôpital.",
      "accident_du_travail"),
     ("Le client a essayé de l'embrasser de force et lui a touché la poitrine.",
@@ -82,6 +85,10 @@ def test_a_third_partys_account_counts() -> None:
     ("Un salarié s'est cassé la jambe au ski pendant ses congés, peut-on le remplacer ?",
      ""),
     ("Le chiffre d'affaires a fait une chute brutale, peut-on étaler la CFE ?", ""),
+    ("Le donneur d'ordre de notre EI vient d'être placé en redressement judiciaire, nos "
+     "factures seront-elles payées ?", "procédure d'un tiers"),
+    ("Dans quels cas mener une enquête après un signalement de harcèlement sexuel ? C'est pour "
+     "notre guide RH.", ""),
 ])
 def test_past_hypothetical_preventive_third_party_and_other_senses_are_not_urgent(
         text: str, label: str) -> None:
@@ -108,6 +115,7 @@ def test_the_rules_only_path_is_kept_as_the_baseline() -> None:
     "Notre conventionnement s'arrête vendredi sans réponse de la DDETS.",
     "On passe aux prud'hommes mardi prochain, on n'a pas d'avocat.",
     "Entretien préalable fixé au 7 décembre, le salarié peut-il venir avec un avocat ?",
+    "Le contrôle de la DDETS est prévu dans 3 jours, quels documents ?",
 ])
 def test_a_near_date_without_a_deadline_word_is_urgent(text: str) -> None:
     decision = run(text)

@@ -37,7 +37,7 @@ _ACCIDENT_WORDS = (
     ("bless", 1.0, "blessure racontée"), ("fractur", 1.0, "fracture"),
     ("hospitalis", 1.0, "hospitalisation"), ("pompier", 1.0, "pompiers"),
     ("samu", 1.0, "SAMU"), ("ambulance", 1.0, "ambulance"), ("hopital", 0.5, "hôpital"),
-    ("urgences", 1.0, "urgences"), ("suture", 1.0, "points de suture"),
+    ("urgences", 1.0, "urgences"), ("urgence", 1.0, "urgence"), ("suture", 1.0, "points de suture"),
     ("platr", 1.0, "plâtre"), ("echarpe", 1.0, "bras en écharpe"), ("recous", 1.0, "recousu"),
     ("electrocut", 1.0, "électrocution"), ("amput", 1.0, "amputation"),
     ("entorse", 1.0, "entorse"), ("evanou", 1.0, "évanouissement"), ("brul", 0.75, "brûlure"),
@@ -56,6 +56,8 @@ _ACCIDENT_PHRASES = (
     (re.compile(r"\b(pied|main|doigt|bras|jambe|tete)s? (pris|prise|coince|coincee|ecrase|"
                 r"ecrasee)"), 1.0, "membre pris ou écrasé"),
     (re.compile(r"\bdans (les|l'|un|son|ses|mes) (yeux|oeil)\b"), 0.75, "projection dans les yeux"),
+    (re.compile("[\U0001F691\U0001F6D1\U0001FA78\U0001F915\U0001FA7C]"), 0.75,
+     "émoji (ambulance, sang, blessure)"),
 )
 _BODY_PARTS = frozenset({
     "bras", "jambe", "jambes", "main", "mains", "doigt", "doigts", "pied", "pieds", "dos", "tete",
@@ -202,6 +204,10 @@ _MONTHS = {"janvier": 1, "fevrier": 2, "mars": 3, "avril": 4, "mai": 5, "juin": 
 _DATE_NUMERIC = re.compile(r"\b(\d{1,2})/(\d{1,2})(?:/(\d{4}|\d{2}))?\b")
 _DATE_TEXT = re.compile(r"\b(1er|\d{1,2}) (" + "|".join(_MONTHS) + r")(?: (\d{4}))?\b")
 _RELATIVE_DAYS = re.compile(r"\b(apres-demain|apres demain|demain|aujourd'hui|ce soir)\b")
+_NUMBER_WORDS = {"un": 1, "une": 1, "deux": 2, "trois": 3, "quatre": 4, "cinq": 5, "huit": 8,
+                 "dix": 10, "quinze": 15}
+_WITHIN_RE = re.compile(r"\b(dans|sous|d'ici) (\d{1,3}|un|une|deux|trois|quatre|cinq|huit|dix|"
+                        r"quinze) ?(jours?|j|h|heures?|semaines?)\b")
 _PAST_BEFORE_DAY = re.compile(r"(depuis|dernier|derniere|passe|hier)\W*$")
 _PAST_AFTER_DAY = re.compile(r"^\W*(dernier|derniere|passe|precedent)")
 _DEADLINE_EVENTS = re.compile(
@@ -356,6 +362,8 @@ def _accident_cues(sent, index: int, folded_tokens: list[str], cues: list[Cue]) 
             continue  # named: the keyword rules handle « accident du travail »
         if label == "urgences" and token.i and fold(token.doc[token.i - 1].text) != "aux":
             continue  # « en cas d'urgence(s) », « les urgences du dossier »
+        if label == "urgence" and (not token.i or fold(token.doc[token.i - 1].text) != "aux"):
+            continue  # « en cas d'urgence(s) », « les urgences du dossier »
         cues.append(Cue(ACCIDENT, token.text, label, index, weight))
     text = fold(sent.text)
     for pattern, weight, label in _ACCIDENT_PHRASES:
@@ -451,6 +459,16 @@ def _near_dates(folded: str, received: date) -> list[tuple[str, date]]:
         target = _day_target(folded, match, received)
         if target:
             found.append((match.group(), target))
+    for match in _WITHIN_RE.finditer(folded):
+        amount = _NUMBER_WORDS.get(match.group(2)) or int(match.group(2))
+        unit = match.group(3)
+        days = amount / 24 if unit.startswith("h") else amount * (7 if unit.startswith("sem")
+                                                                  else 1)
+        found.append((match.group(), received + timedelta(days=int(days))))
+    week_end = re.search(r"\b(cette semaine|d'ici la fin de la semaine|en fin de semaine|"
+                         r"avant la fin de la semaine|d'ici vendredi)\b", folded)
+    if week_end:
+        found.append((week_end.group(), received + timedelta(days=max(0, 4 - received.weekday()))))
     for match in _DATE_NUMERIC.finditer(folded):
         target = _dated(received, match.group(1), match.group(2), match.group(3))
         if target:
