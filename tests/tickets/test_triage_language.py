@@ -259,3 +259,18 @@ def test_triage_json_keeps_its_keys(app) -> None:
         args=["triage", "--json", "--text", "L'inspection du travail vient demain."])
     data = json.loads(result.output)
     assert {"topic", "level", "urgent", "urgent_case", "reasons"} <= set(data)
+
+
+def test_staff_corrections_become_labelled_examples(app, make) -> None:
+    from legaldesk.tickets.moves import set_urgency
+
+    org = make.organisation("EI Bois", kind="EI", region="IDF")
+    adherent = make.user("adherent", organisation=org)
+    manager = make.user("manager")
+    ticket = tickets.open_ticket(adherent, subject="Question",
+                                 body="Le camion a heurté Paul sur le parking.", now=NOW)
+    assert tickets.triage_training_examples() == []
+    set_urgency(manager, ticket, True, "heurté par un camion", now=NOW)
+    rows = tickets.triage_training_examples()
+    assert len(rows) == 1 and rows[0]["urgent"] is True
+    assert "heurté Paul" in rows[0]["text"] and rows[0]["urgent_case"] == "echeance_proche"
