@@ -1,4 +1,5 @@
-"""Time the triage engine on the example questions against a naive keyword scan baseline."""
+"""Time the triage engine on the example questions: naive scan, the rules-only path (the old
+engine, the baseline) and the full path (rules + spaCy language layer + learned model)."""
 
 from __future__ import annotations
 
@@ -13,7 +14,9 @@ REPO_ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO_ROOT))
 
 from bench.triage_eval import DEFAULT_FILE, load_examples  # noqa: E402
-from legaldesk.tickets.triage import normalisation, triage  # noqa: E402
+from legaldesk.tickets.triage import learned, normalisation, triage  # noqa: E402
+from legaldesk.tickets.triage.evaluation import load_examples as load_labelled  # noqa: E402
+from legaldesk.tickets.triage.language import nlp  # noqa: E402
 from legaldesk.tickets.triage.phrases import compile_topics, fixed_index  # noqa: E402
 from legaldesk.tickets.triage.rules import default_topic_rules, topic_rules_from_dicts  # noqa: E402
 from legaldesk.tickets.vocabulary import DEFAULT_TOPICS, URGENT_CASES  # noqa: E402
@@ -54,7 +57,7 @@ def cold_call_ms(text: str) -> float:
     normalisation._word_parts.cache_clear()
     default_topic_rules.cache_clear()
     start = time.perf_counter()
-    triage("", text, now=NOW)
+    triage("", text, now=NOW, language=False)
     return (time.perf_counter() - start) * 1000
 
 
@@ -71,8 +74,14 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--file", type=Path, default=DEFAULT_FILE)
     parser.add_argument("--calls", type=int, default=10_000)
+    parser.add_argument("--language-calls", type=int, default=500,
+                        help="calls of the spaCy paths (slower)")
+    parser.add_argument("--dev", type=Path, default=REPO_ROOT / "bench" / "data" /
+                        "triage_dev.yaml", help="more texts (the dev set)")
     args = parser.parse_args(argv)
     texts = [example["text"] for example in load_examples(args.file)]
+    if args.dev.exists():
+        texts += [example.text for example in load_labelled(args.dev)]
     phrases = vocabulary_phrases()
     print(f"{len(texts)} texts, mean {statistics.fmean(map(len, texts)):.0f} characters, "
           f"{len(phrases)} vocabulary phrases, {args.calls} calls each")
@@ -80,12 +89,25 @@ def main(argv: list[str] | None = None) -> int:
     rules_as_data = [dict(topic) for topic in DEFAULT_TOPICS]
     runs = {
         "naive substring scan (baseline)": lambda text: naive_scan(text, phrases),
-        "triage, default rules": lambda text: triage("", text, now=NOW),
-        "triage, rules converted each call": lambda text: triage(
-            "", text, topic_rules_from_dicts(rules_as_data), now=NOW),
+        "rules only (old engine, baseline)": lambda text: triage("", text, now=NOW,
+                                                                  language=False),
+        "rules only, rules converted each call": lambda text: triage(
+            "", text, topic_rules_from_dicts(rules_as_data), now=NOW, language=False),
     }
     for label, function in runs.items():
         print(summary(label, time_calls(function, texts, args.calls)))
+    start = time.perf_counter()
+    nlp()
+    print(f"spaCy model load (once per process)  {(time.perf_counter() - start) * 1000:8.1f} ms")
+    model = learned.fit([learned.Labelled(e.text, e.urgent_case or learned.NORMAL)
+                         for e in load_labelled(learned.SHIPPED)], now=NOW)
+    language_runs = {
+        "rules + language (spaCy)": lambda text: triage("", text, now=NOW),
+        "rules + language + learned model": lambda text: triage("", text, now=NOW,
+                                                                 model=model),
+    }
+    for label, function in language_runs.items():
+        print(summary(label, time_calls(function, texts, args.language_calls)))
     return 0
 
 

@@ -69,6 +69,8 @@ def _finish_config(app: Flask) -> None:
     if not app.config.get("KB_INDEX_DIR"):
         # The search index is a per-host cache of the database (opened lazily, per process).
         app.config["KB_INDEX_DIR"] = os.path.join(app.instance_path, "kb-index")
+    if not app.config.get("TRIAGE_MODEL_PATH"):
+        app.config["TRIAGE_MODEL_PATH"] = os.path.join(app.instance_path, "triage-model.joblib")
 
 
 def _init_extensions(app: Flask) -> None:

@@ -102,6 +102,7 @@ def app(_schema_app, tmp_path):
 
     _schema_app.config["ATTACHMENTS_DIR"] = str(tmp_path / "attachments")
     _schema_app.config["KB_INDEX_DIR"] = str(tmp_path / "kb-index")
+    _schema_app.config["TRIAGE_MODEL_PATH"] = str(tmp_path / "triage-model.joblib")
     with _schema_app.app_context():
         seed_reference_data()
         db.session.commit()

@@ -92,6 +92,9 @@ AUTO_ESCALATE_AFTER_BUSINESS_HOURS = 18  # first-level ticket without answer →
 # read only, for this many minutes (each read while it lasts is audited too)
 BREAK_GLASS_MINUTES = 30
 SLA_BUSINESS_HOURS = ["09:00", "18:00"]  # local opening hours of every territory
+TRIAGE_LANGUAGE = True  # read the text with spaCy (fr_core_news_sm): events told, modality
+TRIAGE_MODEL_PATH = None  # the learned model (`legaldesk triage train`); None: instance folder
+TRIAGE_MODEL_THRESHOLD = 0.8  # the learned model raises urgency from this probability on
 
 # SLA policies and clocks (business hours are SLA_BUSINESS_HOURS above)
 # Defaults per priority × level until an admin saves a policy: the clock ("calendar": every

@@ -47,6 +47,7 @@ from legaldesk.tickets.models import (
     Status,
     Ticket,
 )
+from legaldesk.tickets.moves import retriage_ticket
 from legaldesk.tickets.services import (
     UploadedFile,
     add_internal_note,
@@ -688,6 +689,8 @@ def _merge_fragment(ticket: Ticket, message: Message, text: str, now: datetime) 
     if ticket.status == Status.NEW and ticket.subject == derived:
         # the subject was made from the first fragment ("Bonjour"): make it from the question
         ticket.subject = whatsapp_subject(message.body)
+    if text:
+        retriage_ticket(ticket, message.body, now=now)  # the whole burst is the question
 
 
 def _media_items(form: Mapping) -> list[dict]:

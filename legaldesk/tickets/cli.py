@@ -1,4 +1,4 @@
-"""Ticket commands: `triage` (read-only), campaigns, `seed`, `topics` and `tickets import`."""
+"""Ticket commands: `triage` (read-only; train, evaluate), campaigns, seed, topics, import."""
 
 from __future__ import annotations
 
@@ -15,26 +15,18 @@ from legaldesk.core.commands import parse_now, service_command
 from legaldesk.core.models import utcnow
 
 
-@click.command("triage")
+@click.group("triage", invoke_without_command=True)
 @click.option("--subject", default="", help="Objet de la question")
 @click.option("--text", default=None, help="Texte (sinon lu sur l'entrée standard)")
 @click.option("--json", "as_json", is_flag=True, help="Un objet JSON")
+@click.pass_context
 @with_appcontext
-def triage_command(subject: str, text: str | None, as_json: bool):
-    """Print the triage decision for a question; touches no data."""
-    from legaldesk.core.extensions import db
-    from legaldesk.tickets.triage import triage
-
+def triage_command(ctx: click.Context, subject: str, text: str | None, as_json: bool):
+    """Print the triage decision for a question; touches no data. Subcommands: train, evaluate."""
+    if ctx.invoked_subcommand is not None:
+        return
     body = text if text is not None else sys.stdin.read()
-    try:
-        from legaldesk.tickets.routing import topic_rules
-        rules = topic_rules() or None
-    except SQLAlchemyError:
-        rules = None  # no database yet: the default vocabulary
-    finally:
-        db.session.rollback()
-    decision = triage(subject, body, rules, now=utcnow(),
-                      deadline_window_days=current_app.config["URGENT_DEADLINE_WINDOW_DAYS"])
+    decision = _decide(subject, body, utcnow())
     if as_json:
         click.echo(json.dumps(decision.to_dict(), ensure_ascii=False))
         return
@@ -44,6 +36,102 @@ def triage_command(subject: str, text: str | None, as_json: bool):
     click.echo(f"urgence : {urgency}{' — à vérifier' if decision.check_urgency else ''}")
     for reason in decision.reasons:
         click.echo(f"  - {reason}")
+
+
+def _rules():
+    from legaldesk.core.extensions import db
+    try:
+        from legaldesk.tickets.routing import topic_rules
+        return topic_rules() or None
+    except SQLAlchemyError:
+        return None  # no database yet: the default vocabulary
+    finally:
+        db.session.rollback()
+
+
+def _decide(subject: str, body: str, now, rules=None, model=None):
+    from legaldesk.tickets.routing import learned_model
+    from legaldesk.tickets.triage import triage
+    config = current_app.config
+    return triage(subject, body, rules if rules is not None else _rules(), now=now,
+                  deadline_window_days=config["URGENT_DEADLINE_WINDOW_DAYS"],
+                  language=bool(config["TRIAGE_LANGUAGE"]),
+                  model=model if model is not None else learned_model())
+
+
+@triage_command.command("train")
+@click.option("--folds", default=5, show_default=True, help="Validation croisée (k plis)")
+@click.option("--no-corrections", is_flag=True, help="Sans les corrections du personnel")
+@with_appcontext
+def triage_train(folds: int, no_corrections: bool):
+    """Fit the learned model on the shipped examples and staff corrections; store it."""
+    from legaldesk.core.extensions import db
+    from legaldesk.tickets.triage import learned
+    from legaldesk.tickets.triage.evaluation import load_examples
+
+    examples = [learned.Labelled(f"{e.subject}\n{e.text}", e.urgent_case or
+                                 ("echeance_proche" if e.urgent else learned.NORMAL))
+                for e in load_examples(learned.SHIPPED)]
+    shipped = len(examples)
+    if not no_corrections:
+        try:
+            from legaldesk.tickets.services import triage_training_examples
+            for row in triage_training_examples():
+                examples.append(learned.Labelled(row["text"], row["urgent_case"] or
+                                                 learned.NORMAL))
+        except SQLAlchemyError:
+            pass  # no database yet: the shipped examples only
+        finally:
+            db.session.rollback()
+    threshold = float(current_app.config["TRIAGE_MODEL_THRESHOLD"])
+    model = learned.fit(examples, now=utcnow(), threshold=threshold,
+                        sources={"shipped": shipped, "corrections": len(examples) - shipped})
+    path = learned.save(model, current_app.config["TRIAGE_MODEL_PATH"])
+    click.echo(f"modèle v{model.version} entraîné le {model.trained_at} sur {len(examples)} "
+               f"exemples ({shipped} fournis, {len(examples) - shipped} corrections) : {path}")
+    urgent = sum(1 for e in examples if e.label != learned.NORMAL)
+    if folds >= 2 and min(urgent, len(examples) - urgent) >= folds:
+        for cut in sorted({threshold, 0.5}):
+            figures = learned.cross_validate(examples, folds=folds, threshold=cut)
+            click.echo(f"validation croisée ({folds} plis, modèle seul, seuil {cut:.2f}) : "
+                       f"rappel urgence {figures['urgency_recall']:.3f}, "
+                       f"précision {figures['urgency_precision']:.3f}")
+
+
+@triage_command.command("evaluate")
+@click.argument("path", type=click.Path(exists=True, dir_okay=False))
+@click.option("--rules-only", is_flag=True, help="Sans la lecture linguistique ni le modèle")
+@click.option("--json", "as_json", is_flag=True)
+@click.option("--errors", "show_errors", is_flag=True, help="Lister les erreurs d'urgence")
+@with_appcontext
+def triage_evaluate(path: str, rules_only: bool, as_json: bool, show_errors: bool):
+    """Urgency recall/precision, topic, level and urgent-case accuracy on a YAML question set."""
+    from legaldesk.tickets.triage import triage
+    from legaldesk.tickets.triage.evaluation import evaluate, load_examples
+
+    rules = _rules()
+    window = current_app.config["URGENT_DEADLINE_WINDOW_DAYS"]
+    if rules_only:
+        def decide(example):
+            return triage(example.subject, example.text, rules, now=example.received_at,
+                          deadline_window_days=window, language=False)
+    else:
+        def decide(example):
+            return _decide(example.subject, example.text, example.received_at, rules)
+    scores = evaluate(load_examples(path), decide)
+    figures = scores.as_dict()
+    if as_json:
+        click.echo(json.dumps(figures))
+    else:
+        click.echo(f"questions : {figures['questions']}")
+        click.echo(f"urgence — rappel : {figures['urgency_recall']:.3f}, "
+                   f"précision : {figures['urgency_precision']:.3f}")
+        click.echo(f"thème — exactitude : {figures['topic_accuracy']:.3f}")
+        click.echo(f"niveau — exactitude : {figures['level_accuracy']:.3f}")
+        click.echo(f"cas urgent — exactitude : {figures['urgent_case_accuracy']:.3f}")
+    if show_errors:
+        for error in scores.errors:
+            click.echo(f"  {error}")
 
 
 @click.group("campaigns")

@@ -92,8 +92,9 @@ def queue_staff(ticket: Ticket) -> list[User]:
 
 def specialty_jurists(ticket: Ticket) -> list[User]:
     """Active jurists of the ticket's field (its topic's, else triage's); all when none match."""
-    specialty = (ticket.topic.specialty if ticket.topic is not None else None) or (
-        (ticket.triage or {}).get("specialty"))
+    triage = ticket.triage or {}
+    specialty = (triage.get("specialty") if triage.get("specialty_override") else None) or (
+        ticket.topic.specialty if ticket.topic is not None else None) or triage.get("specialty")
     jurists = _active(Role.JURIST)
     matching = [user for user in jurists if specialty and user.specialty == specialty]
     return matching or jurists

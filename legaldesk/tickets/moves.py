@@ -38,6 +38,7 @@ from legaldesk.tickets.notices import notify_staff, urgent_case_label
 from legaldesk.tickets.routing import (
     EXPERT_URGENT_CASES,
     choose_jurist,
+    decide,
     delegation_can_answer,
 )
 from legaldesk.tickets.services import alert_urgent, change_status
@@ -213,6 +214,27 @@ def set_urgency(actor: User, ticket: Ticket, urgent: bool, reason: str, *,
         alert_urgent(ticket, now)
     db.session.flush()
     return ticket
+
+def retriage_ticket(ticket: Ticket, body: str, *, now: datetime) -> bool:
+    """Triage a question again once its text is complete (a WhatsApp burst merged): urgency
+    found now is raised (never cleared), audited in the history and alerted. Caller commits."""
+    if ticket.priority == Priority.URGENT:
+        return False
+    decision = decide(ticket.subject, body, sender_kind=ticket.requester_type, now=now,
+                      organisation=ticket.organisation)
+    if not decision.urgent:
+        return False
+    reason = "triage du message complet (fragments WhatsApp réunis)"
+    set_ticket_field(ticket, None, "priority", Priority.URGENT, now=now, reason=reason)
+    ticket.urgent_case = decision.urgent_case
+    ticket.triage = {**(ticket.triage or {}), **decision.to_dict()}
+    if decision.urgent_case in EXPERT_URGENT_CASES and ticket.level != Level.EXPERT:
+        set_ticket_field(ticket, None, "level", Level.EXPERT, now=now, reason=reason)
+    sla_clocks.recompute_due_times(ticket, now)
+    alert_urgent(ticket, now)
+    db.session.flush()
+    return True
+
 
 def deescalate_ticket(actor: User, ticket: Ticket, reason: str, *, now: datetime) -> Ticket:
     """A jurist sends a ticket back to the member's delegation with a reason. Caller commits."""

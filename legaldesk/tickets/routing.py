@@ -8,10 +8,11 @@ from flask import current_app
 from sqlalchemy import func, or_, select
 
 from legaldesk.auth.directory import region_delegates
-from legaldesk.auth.models import Region, RequesterType, Role, User
+from legaldesk.auth.models import Organisation, Region, RequesterType, Role, User
 from legaldesk.core.extensions import db
+from legaldesk.sla.calendar import BusinessCalendar
 from legaldesk.tickets.models import OPEN_STATUSES, Level, Queue, Ticket, Topic
-from legaldesk.tickets.triage import TriageDecision, triage
+from legaldesk.tickets.triage import TriageDecision, learned, triage
 from legaldesk.tickets.triage.rules import topic_rules_from_dicts
 
 # The five urgent case types of the report always go to a jurist; a near deadline need not.
@@ -30,10 +31,31 @@ def topic_rules() -> tuple:
     return topic_rules_from_dicts(dict(row) for row in rows)
 
 
-def decide(subject: str, body: str, *, sender_kind: str | None, now: datetime) -> TriageDecision:
-    """Run triage over the question with the current topic rules and settings."""
+def decide(subject: str, body: str, *, sender_kind: str | None, now: datetime,
+           organisation: Organisation | None = None) -> TriageDecision:
+    """Run triage over the question with the current topic rules, settings, learned model and
+    the organisation's territory calendar (public holidays count for deadlines)."""
+    config = current_app.config
     return triage(subject, body, topic_rules(), sender_kind=sender_kind, now=now,
-                  deadline_window_days=current_app.config["URGENT_DEADLINE_WINDOW_DAYS"])
+                  deadline_window_days=config["URGENT_DEADLINE_WINDOW_DAYS"],
+                  is_working_day=territory_calendar(organisation).is_working_day,
+                  language=bool(config["TRIAGE_LANGUAGE"]), model=learned_model())
+
+
+def territory_calendar(organisation: Organisation | None) -> BusinessCalendar:
+    """Working days of the organisation's territory (metropolitan France without one)."""
+    if organisation is None:
+        return BusinessCalendar()
+    return BusinessCalendar(timezone=organisation.effective_timezone,
+                            holidays_subdiv=organisation.holidays_subdiv)
+
+
+def learned_model():
+    """The trained triage model of the instance folder, with the configured threshold."""
+    model = learned.load(current_app.config.get("TRIAGE_MODEL_PATH"))
+    if model is not None:
+        model.threshold = float(current_app.config["TRIAGE_MODEL_THRESHOLD"])
+    return model
 
 
 def classify(decision: TriageDecision, chosen: Topic | None) -> tuple[Topic | None, str, list[str]]:

@@ -105,7 +105,8 @@ def open_ticket(
     requester, organisation = _resolve_requester(actor, requester, contact, organisation, channel)
     received_at = _received_at(channel, received_at, now)
     requester_type = _requester_type(requester, contact, organisation)
-    decision = decide(subject, body, sender_kind=requester_type, now=received_at)
+    decision = decide(subject, body, sender_kind=requester_type, now=received_at,
+                      organisation=organisation)
     topic, triage_level, extra_reasons = classify(decision, topic)
     urgent = decision.urgent or priority == Priority.URGENT
     ticket = Ticket(
@@ -143,7 +144,8 @@ def _confidential_by_default(decision) -> bool:
 
 def _assign_and_alert(ticket: Ticket, decision, now: datetime) -> None:
     """Expert member tickets go to a jurist (urgent ones to the on-call one); urgent ones alert."""
-    specialty = decision.specialty if decision.urgent_case in EXPERT_URGENT_CASES else (
+    specialty = decision.specialty if (decision.urgent_case in EXPERT_URGENT_CASES
+                                        or decision.specialty_override) else (
         ticket.topic.specialty if ticket.topic else None)
     member = ticket.requester_type in MEMBER_KINDS
     if (ticket.queue == Queue.NATIONAL and ticket.level == Level.EXPERT
@@ -503,3 +505,22 @@ def triage_corrections(limit: int = 1000) -> list[dict]:
         if changes:
             corrections.append({"reference": reference, "changes": changes})
     return corrections
+
+
+def triage_training_examples(limit: int = 5000) -> list[dict]:
+    """Staff-corrected tickets as labelled examples: question text and final urgency/case,
+    topic and level (for `legaldesk triage train`; read-only)."""
+    references = {row["reference"] for row in triage_corrections(limit)}
+    if not references:
+        return []
+    examples = []
+    tickets = db.session.scalars(select(Ticket).where(Ticket.reference.in_(references)))
+    for ticket in tickets:
+        first = db.session.scalar(select(Message.body).where(Message.ticket_id == ticket.id)
+                                  .order_by(Message.created_at, Message.id).limit(1))
+        urgent = ticket.priority == Priority.URGENT
+        examples.append({
+            "text": f"{ticket.subject}\n{first or ''}", "urgent": urgent,
+            "urgent_case": (ticket.urgent_case or "echeance_proche") if urgent else None,
+            "topic": ticket.topic.code if ticket.topic else None, "level": ticket.level})
+    return examples

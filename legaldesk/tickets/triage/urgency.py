@@ -28,6 +28,7 @@ class Urgency:
     check: bool = False
     reasons: list[str] = field(default_factory=list)
     matched: dict[str, list[str]] = field(default_factory=dict)
+    triggers: list[Match] = field(default_factory=list)  # kept triggers (for the language layer)
 
 
 def _is_negated(text: Text, match: Match) -> bool:
@@ -140,6 +141,7 @@ def detect_urgency(text: Text, found: dict[str, list[Match]], now: datetime,
     """The urgent case (a trigger's, else a near deadline's) with its reasons and cues."""
     urgency = Urgency(blocked=found.get("false_friend", []))
     triggers = _filter_triggers(text, found, urgency)
+    urgency.triggers = triggers
     urgency.case = _choose_case(text, triggers, urgency)
     deadline = _detect_deadline(text, found, now, window_days, urgency)
     if urgency.case is None and deadline:
