@@ -582,6 +582,10 @@ def _trim(text: str, start: int, end: int) -> tuple[int, int]:
         start += lead.end()
     while end > start and text[end - 1] in " ,.;:!?)»\n":
         end -= 1
+    # « Signalement Mme [PERSONNE] »: a name never ends with a civility, whose name was replaced
+    tail = re.search(rf"\s+(?:{CIVILITY})\.?$", text[start:end], re.I)
+    if tail and tail.start() > 0:
+        end = start + tail.start()
     return start, end
 
 

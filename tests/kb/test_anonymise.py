@@ -149,3 +149,11 @@ def test_placeholder_segments_mark_each_replacement_with_its_kind():
     assert placeholder_segments("Mme [PERSONNE], le [DATE : mars 2025].") == [
         ("Mme ", None), ("[PERSONNE]", "PERSONNE"), (", le ", None),
         ("[DATE : mars 2025]", "DATE"), (".", None)]
+
+
+def test_the_anonymisers_own_output_leaves_no_name_to_find():
+    """« Signalement Mme Kessler » becomes « Signalement Mme [PERSONNE] »: nothing left to flag."""
+    known = KnownIdentifiers(people=["Kessler"])
+    text = anonymise("Signalement Mme Kessler chantier Vireux", known).text
+    assert "Kessler" not in text
+    assert [kind for kind, _ in find_personal_data(text) if kind == "PERSONNE"] == []
