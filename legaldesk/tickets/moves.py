@@ -14,6 +14,7 @@ from legaldesk.auth.models import (
 from legaldesk.auth.services import require_role
 from legaldesk.core.errors import Conflict, Forbidden, InvalidInput
 from legaldesk.core.extensions import db
+from legaldesk.core.labels import urgent_case_french
 from legaldesk.sla import services as sla_clocks
 from legaldesk.sla.calendar import business_seconds_between
 from legaldesk.tickets import followups
@@ -34,7 +35,7 @@ from legaldesk.tickets.models import (
     TicketEvent,
     Topic,
 )
-from legaldesk.tickets.notices import notify_staff, urgent_case_label
+from legaldesk.tickets.notices import notify_staff
 from legaldesk.tickets.routing import (
     EXPERT_URGENT_CASES,
     choose_jurist,
@@ -165,7 +166,7 @@ def _tell_escalation(ticket: Ticket, jurist: User | None, reason: str, now: date
 def _urgency_line(ticket: Ticket) -> str:
     if ticket.priority != Priority.URGENT:
         return ""
-    return f"\nUrgence : {urgent_case_label(ticket.urgent_case)}."
+    return f"\nUrgence : {urgent_case_french(ticket.urgent_case)}."
 
 def auto_escalate_overdue(now: datetime) -> int:
     """Escalate first-level tickets left without a first response past the business delay.

@@ -9,25 +9,11 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from flask_babel import force_locale
-
 from legaldesk.auth.models import User
-from legaldesk.core.labels import URGENT_CASE
 from legaldesk.notify.models import Outbox
 from legaldesk.notify.services import queue_notification
 from legaldesk.tickets.access import mail_may_quote
 from legaldesk.tickets.models import Ticket
-
-
-def urgent_case_label(code: str | None) -> str:
-    """The urgency kind in French (e-mails are written in French), e.g. « accident du travail »."""
-    if not code:
-        return "urgence signalée"
-    label = URGENT_CASE.get(code)
-    if label is None:
-        return "urgence signalée"
-    with force_locale("fr"):
-        return str(label)
 
 
 def notify_staff(user: User, ticket: Ticket, *, purpose: str, now: datetime, dedupe_key: str,
